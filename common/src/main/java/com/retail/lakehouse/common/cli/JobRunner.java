@@ -1,0 +1,109 @@
+package com.retail.lakehouse.common.cli;
+
+import com.retail.lakehouse.common.UserError;
+import com.retail.lakehouse.common.audit.RunAudit;
+import com.retail.lakehouse.common.spark.Sessions;
+import java.io.PrintStream;
+import java.time.Instant;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.SparkSession;
+import org.kohsuke.args4j.CmdLineException;
+import org.kohsuke.args4j.CmdLineParser;
+
+/**
+ * Runs one job from its main method: parses and validates the arguments before Spark starts,
+ * builds the session, runs the stage with its audit row, and turns failures into one line and a
+ * non-zero exit code.
+ */
+public final class JobRunner {
+  private static final Logger LOG = LogManager.getLogger(JobRunner.class);
+
+  /** Exit code for bad arguments or configuration. */
+  public static final int USAGE = 2;
+
+  /** Exit code for a stage that failed while running. */
+  public static final int FAILED = 1;
+
+  private JobRunner() {}
+
+  /** Entry point for a job's {@code main}: exits the JVM with the job's status. */
+  public static void run(Job job, String[] args) {
+    System.exit(run(job, args, System.out, System.err));
+  }
+
+  /** Parses, validates, runs; returns the exit code. */
+  public static int run(Job job, String[] args, PrintStream out, PrintStream err) {
+    JobOptions options = new JobOptions();
+    CmdLineParser parser = new CmdLineParser(options);
+    JobContext ctx;
+    try {
+      parser.parseArgument(args);
+      if (options.help) {
+        out.println("usage: " + job.getClass().getName() + " [options]");
+        parser.printUsage(out);
+        return 0;
+      }
+      ctx = options.context();
+    } catch (CmdLineException | UserError e) {
+      err.println("error: " + e.getMessage() + " (see --help)");
+      return USAGE;
+    }
+    SparkSession spark = Sessions.create("retail-lakehouse-" + job.stage(), ctx.settings());
+    try {
+      StageResult result = execute(job, spark, ctx);
+      out.println(summaryLine(job.stage(), result));
+      return 0;
+    } catch (RuntimeException e) {
+      err.println("error: " + job.stage() + " failed: " + oneLine(e));
+      return e instanceof UserError ? USAGE : FAILED;
+    }
+  }
+
+  /** Runs a stage with its audit row; a failure is recorded and then rethrown. */
+  public static StageResult execute(Job job, SparkSession spark, JobContext ctx) {
+    Instant started = Instant.now();
+    LOG.info("stage {} starting (run {}, logical date {})", job.stage(), ctx.runId(), ctx.logicalDate());
+    try {
+      StageResult result = job.run(spark, ctx);
+      RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), result, null);
+      LOG.info(summaryLine(job.stage(), result));
+      return result;
+    } catch (RuntimeException e) {
+      LOG.error("stage {} failed", job.stage(), e);
+      try {
+        RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), null, oneLine(e));
+      } catch (RuntimeException auditFailure) {
+        LOG.error("could not record the failure in the audit", auditFailure);
+      }
+      throw e;
+    }
+  }
+
+  public static String summaryLine(String stage, StageResult r) {
+    if (r.upToDate()) {
+      return stage + ": up to date, nothing written";
+    }
+    return String.format(
+        "%s: read %,d rows, wrote %,d, quarantined %,d, duplicates removed %,d",
+        stage, r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(), r.rowsDuplicate());
+  }
+
+  /** The message of the deepest cause that has one, on one line. */
+  public static String oneLine(Throwable e) {
+    if (e instanceof UserError) {
+      return e.getMessage();
+    }
+    Throwable deepest = e;
+    String message = e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        deepest = t;
+        message = t.getMessage();
+      }
+    }
+    String first = message == null ? deepest.getClass().getSimpleName() : message.strip();
+    int newline = first.indexOf('\n');
+    return newline < 0 ? first : first.substring(0, newline);
+  }
+}

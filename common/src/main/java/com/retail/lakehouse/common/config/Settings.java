@@ -1,0 +1,110 @@
+package com.retail.lakehouse.common.config;
+
+import com.retail.lakehouse.common.UserError;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The validated, immutable configuration of one run. Built by {@link ConfigLoader}. */
+public record Settings(
+    String env,
+    String lakeRoot,
+    String sourcesRoot,
+    Optional<String> defaultDate,
+    Postgres postgres,
+    Map<String, String> sparkConf,
+    Recommendations recommendations,
+    String piiKeyEnv) {
+
+  /** Serving database settings; the password is read from the environment variable named here. */
+  public record Postgres(String url, String user, String passwordEnv, String schema) {
+    public boolean isConfigured() {
+      return !url.isBlank();
+    }
+
+    public String password() {
+      String value = System.getenv(passwordEnv);
+      return value == null ? "" : value;
+    }
+  }
+
+  /** FP-Growth and recommendation parameters. */
+  public record Recommendations(
+      String itemLevel, double minSupport, double minConfidence, int maxBasketSize, int topN) {
+    public static final Set<String> ITEM_LEVELS = Set.of("product", "product_type", "product_category");
+  }
+
+  /** Reads and validates every key; the first problem is reported as a {@link UserError}. */
+  public static Settings from(Config config, String env) {
+    try {
+      Settings settings =
+          new Settings(
+              env,
+              config.getString("lake.root"),
+              config.getString("sources.root"),
+              Optional.of(config.getString("run.default-date")).filter(s -> !s.isBlank()),
+              new Postgres(
+                  config.getString("postgres.url"),
+                  config.getString("postgres.user"),
+                  config.getString("postgres.password-env"),
+                  config.getString("postgres.schema")),
+              sparkConf(config),
+              new Recommendations(
+                  config.getString("recommendations.item-level"),
+                  config.getDouble("recommendations.min-support"),
+                  config.getDouble("recommendations.min-confidence"),
+                  config.getInt("recommendations.max-basket-size"),
+                  config.getInt("recommendations.top-n")),
+              config.getString("pii.key-env"));
+      settings.validate();
+      return settings;
+    } catch (ConfigException e) {
+      throw new UserError("configuration: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> sparkConf(Config config) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : config.getObject("spark.conf").entrySet()) {
+      conf.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+    }
+    return Map.copyOf(conf);
+  }
+
+  private void validate() {
+    require(!lakeRoot.isBlank(), "lake.root is empty: set it in conf/ or pass --lake DIR");
+    require(!sourcesRoot.isBlank(), "sources.root is empty: set it in conf/ or pass --sources DIR");
+    require(
+        postgres.url.isBlank() || postgres.url.startsWith("jdbc:postgresql:"),
+        "postgres.url must start with jdbc:postgresql: (got '" + postgres.url + "')");
+    require(
+        postgres.schema.matches("[a-z_][a-z0-9_]*"),
+        "postgres.schema must be a lower-case SQL identifier (got '" + postgres.schema + "')");
+    Recommendations r = recommendations;
+    require(
+        Recommendations.ITEM_LEVELS.contains(r.itemLevel),
+        "recommendations.item-level must be one of product, product_type, product_category (got '"
+            + r.itemLevel
+            + "')");
+    require(
+        r.minSupport > 0 && r.minSupport <= 1,
+        "recommendations.min-support must be in (0, 1] (got " + r.minSupport + ")");
+    require(
+        r.minConfidence > 0 && r.minConfidence <= 1,
+        "recommendations.min-confidence must be in (0, 1] (got " + r.minConfidence + ")");
+    require(
+        r.maxBasketSize >= 2,
+        "recommendations.max-basket-size must be at least 2 (got " + r.maxBasketSize + ")");
+    require(r.topN >= 1, "recommendations.top-n must be at least 1 (got " + r.topN + ")");
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new UserError("configuration: " + message);
+    }
+  }
+}

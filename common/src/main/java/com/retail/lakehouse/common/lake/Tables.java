@@ -1,0 +1,53 @@
+package com.retail.lakehouse.common.lake;
+
+import java.util.List;
+
+/** Every table the pipeline writes, by layer. */
+public final class Tables {
+  private Tables() {}
+
+  public static final String BRONZE = "bronze";
+  public static final String SILVER = "silver";
+  public static final String QUARANTINE = "quarantine";
+  public static final String GOLD = "gold";
+  public static final String OPS = "ops";
+
+  public static final TableId SILVER_TRANSACTIONS = new TableId(SILVER, "transactions");
+  public static final TableId SILVER_PRODUCTS = new TableId(SILVER, "products");
+  public static final TableId SILVER_HOUSEHOLDS = new TableId(SILVER, "households");
+  public static final TableId SILVER_CAMPAIGNS = new TableId(SILVER, "campaigns");
+  public static final TableId SILVER_CAMPAIGN_HOUSEHOLDS =
+      new TableId(SILVER, "campaign_households");
+  public static final TableId SILVER_COUPONS = new TableId(SILVER, "coupons");
+  public static final TableId SILVER_COUPON_REDEMPTIONS = new TableId(SILVER, "coupon_redemptions");
+  public static final TableId SILVER_PROMOTIONS = new TableId(SILVER, "promotions");
+
+  public static final TableId GOLD_CUSTOMER_SUMMARY = new TableId(GOLD, "customer_summary");
+  public static final TableId GOLD_PRODUCT_PERFORMANCE = new TableId(GOLD, "product_performance");
+  public static final TableId GOLD_SALES_BY_DAY_DEPARTMENT =
+      new TableId(GOLD, "sales_by_day_department");
+  public static final TableId GOLD_FREQUENT_ITEMSETS = new TableId(GOLD, "frequent_itemsets");
+  public static final TableId GOLD_ASSOCIATION_RULES = new TableId(GOLD, "association_rules");
+  public static final TableId GOLD_CUSTOMER_RECOMMENDATIONS =
+      new TableId(GOLD, "customer_recommendations");
+
+  public static final TableId OPS_PIPELINE_RUNS = new TableId(OPS, "pipeline_runs");
+
+  /** The gold tables, in the order they are published. */
+  public static final List<TableId> GOLD_TABLES =
+      List.of(
+          GOLD_CUSTOMER_SUMMARY,
+          GOLD_PRODUCT_PERFORMANCE,
+          GOLD_SALES_BY_DAY_DEPARTMENT,
+          GOLD_FREQUENT_ITEMSETS,
+          GOLD_ASSOCIATION_RULES,
+          GOLD_CUSTOMER_RECOMMENDATIONS);
+
+  public static TableId bronze(String name) {
+    return new TableId(BRONZE, name);
+  }
+
+  public static TableId quarantine(String name) {
+    return new TableId(QUARANTINE, name);
+  }
+}

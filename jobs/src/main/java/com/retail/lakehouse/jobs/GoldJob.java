@@ -1,0 +1,76 @@
+package com.retail.lakehouse.jobs;
+
+import com.retail.lakehouse.common.cli.Job;
+import com.retail.lakehouse.common.cli.JobContext;
+import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.lake.Fingerprint;
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.jobs.gold.CustomerSummary;
+import com.retail.lakehouse.jobs.gold.ProductPerformance;
+import com.retail.lakehouse.jobs.gold.SalesByDayDepartment;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Gold KPIs: customer summary, product performance, sales by day and department. */
+public final class GoldJob implements Job {
+  static final List<TableId> INPUTS =
+      List.of(
+          Tables.SILVER_TRANSACTIONS,
+          Tables.SILVER_PRODUCTS,
+          Tables.SILVER_HOUSEHOLDS,
+          Tables.SILVER_COUPON_REDEMPTIONS,
+          Tables.SILVER_CAMPAIGN_HOUSEHOLDS);
+
+  static final List<TableId> OUTPUTS =
+      List.of(
+          Tables.GOLD_CUSTOMER_SUMMARY,
+          Tables.GOLD_PRODUCT_PERFORMANCE,
+          Tables.GOLD_SALES_BY_DAY_DEPARTMENT);
+
+  public static void main(String[] args) {
+    JobRunner.run(new GoldJob(), args);
+  }
+
+  @Override
+  public String stage() {
+    return "gold";
+  }
+
+  @Override
+  public StageResult run(SparkSession spark, JobContext ctx) {
+    Lake lake = ctx.lake();
+    lake.requireTables(spark, INPUTS, "silver");
+    String fingerprint =
+        Fingerprint.of(spark, lake, stage(), "date=" + ctx.logicalDate(), INPUTS);
+    if (!ctx.force() && lake.upToDate(spark, fingerprint, OUTPUTS)) {
+      return StageResult.skipped();
+    }
+    Dataset<Row> tx = lake.read(spark, Tables.SILVER_TRANSACTIONS);
+    Dataset<Row> products = lake.read(spark, Tables.SILVER_PRODUCTS);
+    StageResult.Builder result = new StageResult.Builder().read("transactions", tx.count());
+
+    write(lake, result, Tables.GOLD_CUSTOMER_SUMMARY, fingerprint,
+        CustomerSummary.summarize(
+            tx,
+            products,
+            lake.read(spark, Tables.SILVER_HOUSEHOLDS),
+            lake.read(spark, Tables.SILVER_COUPON_REDEMPTIONS),
+            lake.read(spark, Tables.SILVER_CAMPAIGN_HOUSEHOLDS),
+            ctx.logicalDate()));
+    write(lake, result, Tables.GOLD_PRODUCT_PERFORMANCE, fingerprint,
+        ProductPerformance.summarize(tx, products));
+    write(lake, result, Tables.GOLD_SALES_BY_DAY_DEPARTMENT, fingerprint,
+        SalesByDayDepartment.summarize(tx, products));
+    return result.build();
+  }
+
+  private static void write(
+      Lake lake, StageResult.Builder result, TableId table, String fingerprint, Dataset<Row> data) {
+    result.written(table.name(), lake.replace(table, data, fingerprint));
+  }
+}

@@ -1,0 +1,274 @@
+package com.retail.lakehouse.jobs;
+
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.split;
+
+import com.retail.lakehouse.common.UserError;
+import com.retail.lakehouse.common.cli.Job;
+import com.retail.lakehouse.common.cli.JobContext;
+import com.retail.lakehouse.common.cli.JobOptions;
+import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.publish.EmbeddedDatabase;
+import com.retail.lakehouse.common.publish.Postgres;
+import com.retail.lakehouse.common.spark.Sessions;
+import com.retail.lakehouse.jobs.recommend.BasketMining;
+import com.retail.lakehouse.jobs.runner.RunSummary;
+import com.retail.lakehouse.jobs.runner.TablePrinter;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.kohsuke.args4j.Argument;
+import org.kohsuke.args4j.CmdLineException;
+import org.kohsuke.args4j.CmdLineParser;
+import org.kohsuke.args4j.Option;
+
+/**
+ * The local runner behind {@code bin/pipeline}: every stage in one JVM on {@code local[*]}, with
+ * an embedded PostgreSQL when no database is configured, plus the {@code sql} and {@code rules}
+ * tools.
+ */
+public final class Pipeline {
+  static final String USAGE =
+      """
+      usage: bin/pipeline COMMAND [options]
+
+      commands:
+        run              every stage: bronze, silver, gold, recommendations, publish
+        bronze | silver | gold | recommendations | publish
+                         one stage
+        sql "SELECT ..." Spark SQL over the lake; tables are layer.table
+        rules            mine association rules from a basket file (one basket a line)
+
+      bin/pipeline COMMAND --help shows the options of a command.""";
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Pipeline(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    if (System.getProperty("spark.master") == null) {
+      System.setProperty("spark.master", "local[*]");
+    }
+    System.exit(new Pipeline(System.out, System.err).run(args));
+  }
+
+  int run(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      out.println(USAGE);
+      return args.length == 0 ? JobRunner.USAGE : 0;
+    }
+    String command = args[0];
+    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    try {
+      return switch (command) {
+        case "run" -> runStages(command, rest, stagesWith(null));
+        case "bronze", "silver", "gold", "recommendations", "publish" ->
+            runStages(command, rest, stagesWith(null).stream().filter(j -> j.stage().equals(command)).toList());
+        case "sql" -> sql(rest);
+        case "rules" -> rules(rest);
+        default -> {
+          err.println("error: unknown command '" + command + "'\n" + USAGE);
+          yield JobRunner.USAGE;
+        }
+      };
+    } catch (UserError e) {
+      err.println("error: " + e.getMessage());
+      return JobRunner.USAGE;
+    } catch (RuntimeException e) {
+      err.println("error: " + command + " failed: " + JobRunner.oneLine(e));
+      return JobRunner.FAILED;
+    }
+  }
+
+  /** The stages of a run in order; publish goes to {@code database}, or the configured one when null. */
+  static List<Job> stagesWith(Postgres database) {
+    return List.of(
+        new BronzeIngestJob(), new SilverJob(), new GoldJob(), new RecommendationsJob(),
+        new PublishJob(database));
+  }
+
+  private <T> T parse(T options, String[] args, String usage) {
+    CmdLineParser parser = new CmdLineParser(options);
+    try {
+      parser.parseArgument(args);
+    } catch (CmdLineException e) {
+      throw new UserError(e.getMessage() + " (see bin/pipeline " + usage + " --help)");
+    }
+    return options;
+  }
+
+  private static boolean printHelp(PrintStream out, Object options, String usage, boolean help) {
+    if (help) {
+      out.println("usage: bin/pipeline " + usage);
+      new CmdLineParser(options).printUsage(out);
+    }
+    return help;
+  }
+
+  private int runStages(String command, String[] args, List<Job> stages) {
+    JobOptions options = parse(new JobOptions(), args, command);
+    if (printHelp(out, options, command + " [options]", options.help)) {
+      return 0;
+    }
+    JobContext ctx = options.context();
+    boolean publishes = stages.stream().anyMatch(j -> j instanceof PublishJob);
+    EmbeddedDatabase embedded =
+        publishes && !ctx.settings().postgres().isConfigured()
+            ? EmbeddedDatabase.start(EmbeddedDatabase.besideLake(ctx.settings().lakeRoot()))
+            : null;
+    try {
+      SparkSession spark = Sessions.create("retail-lakehouse-" + command, ctx.settings());
+      List<Job> jobs = new ArrayList<>();
+      for (Job job : stages) {
+        jobs.add(job instanceof PublishJob && embedded != null ? new PublishJob(embedded.postgres()) : job);
+      }
+      long started = System.currentTimeMillis();
+      for (Job job : jobs) {
+        out.println(JobRunner.summaryLine(job.stage(), JobRunner.execute(job, spark, ctx)));
+      }
+      out.printf("%s finished in %.1f s (run %s, logical date %s)%n", command,
+          (System.currentTimeMillis() - started) / 1000.0, ctx.runId(), ctx.logicalDate());
+      if (command.equals("run")) {
+        String serving =
+            embedded != null
+                ? "embedded PostgreSQL, data in " + EmbeddedDatabase.besideLake(ctx.settings().lakeRoot())
+                    + ", schema " + ctx.settings().postgres().schema()
+                : ctx.settings().postgres().url() + ", schema " + ctx.settings().postgres().schema();
+        out.print(RunSummary.render(spark, ctx.lake(), serving));
+      }
+      return 0;
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /** Options of {@code bin/pipeline sql}. */
+  static final class SqlOptions {
+    @Option(name = "--lake", metaVar = "DIR", usage = "lake root (default: the environment's lake.root)")
+    String lake;
+
+    @Option(name = "--env", metaVar = "NAME", usage = "configuration environment: local or cluster")
+    String env = "local";
+
+    @Option(name = "--format", metaVar = "table|csv|json", usage = "output format")
+    String format = "table";
+
+    @Option(name = "--limit", metaVar = "N", usage = "rows printed at most")
+    int limit = 1000;
+
+    @Option(name = "--help", aliases = "-h", help = true, usage = "show this help")
+    boolean help;
+
+    @Argument(metaVar = "QUERY", usage = "Spark SQL; tables are layer.table")
+    List<String> query = new ArrayList<>();
+  }
+
+  private int sql(String[] args) {
+    SqlOptions o = parse(new SqlOptions(), args, "sql");
+    if (printHelp(out, o, "sql [options] \"SELECT ...\"", o.help)) {
+      return 0;
+    }
+    if (o.query.isEmpty()) {
+      throw new UserError("sql needs a query, for example: bin/pipeline sql \"SELECT * FROM gold.customer_summary LIMIT 5\"");
+    }
+    if (!List.of("table", "csv", "json").contains(o.format)) {
+      throw new UserError("--format must be table, csv or json (got '" + o.format + "')");
+    }
+    JobOptions job = new JobOptions();
+    job.env = o.env;
+    job.lake = o.lake;
+    var settings = job.settings();
+    File root = new File(settings.lakeRoot());
+    if (!settings.lakeRoot().contains("://") && !root.isDirectory()) {
+      throw new UserError("no lake at " + settings.lakeRoot() + ": run bin/pipeline run first or pass --lake DIR");
+    }
+    SparkSession spark = Sessions.create("retail-lakehouse-sql", settings);
+    new Lake(settings.lakeRoot()).register(spark);
+    Dataset<Row> result;
+    try {
+      result = spark.sql(String.join(" ", o.query));
+    } catch (RuntimeException e) {
+      throw new UserError("query failed: " + JobRunner.oneLine(e));
+    }
+    out.println(TablePrinter.format(result, o.format, o.limit));
+    return 0;
+  }
+
+  /** Options of {@code bin/pipeline rules}. */
+  static final class RulesOptions {
+    @Option(name = "--baskets", metaVar = "FILE", required = true, usage = "one basket a line, items separated by commas (gzip is fine)")
+    String baskets;
+
+    @Option(name = "--min-support", metaVar = "S", required = true, usage = "minimum support, in (0, 1]")
+    double minSupport;
+
+    @Option(name = "--min-confidence", metaVar = "C", required = true, usage = "minimum confidence, in (0, 1]")
+    double minConfidence;
+
+    @Option(name = "--top", metaVar = "K", usage = "rules printed, by lift")
+    int top = 10;
+
+    @Option(name = "--out", metaVar = "DIR", usage = "write frequent_itemsets and association_rules as Delta tables here")
+    String outDir;
+
+    @Option(name = "--help", aliases = "-h", help = true, usage = "show this help")
+    boolean help;
+  }
+
+  private int rules(String[] args) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      printHelp(out, new RulesOptions(), "rules --baskets FILE --min-support S --min-confidence C [--out DIR]", true);
+      return 0;
+    }
+    RulesOptions o = parse(new RulesOptions(), args, "rules");
+    if (!(o.minSupport > 0 && o.minSupport <= 1) || !(o.minConfidence > 0 && o.minConfidence <= 1)) {
+      throw new UserError("--min-support and --min-confidence must be in (0, 1]");
+    }
+    if (!new File(o.baskets).isFile()) {
+      throw new UserError("basket file not found: " + o.baskets);
+    }
+    JobOptions job = new JobOptions();
+    SparkSession spark = Sessions.create("retail-lakehouse-rules", job.settings());
+    Dataset<Row> baskets = readBaskets(spark, o.baskets).cache();
+    BasketMining.Mined mined = BasketMining.mine(baskets, o.minSupport, o.minConfidence);
+    Dataset<Row> itemsets = mined.itemsets().cache();
+    Dataset<Row> rules = mined.rules().cache();
+    out.printf("%,d baskets, %,d frequent itemsets, %,d rules (min support %s, min confidence %s)%n",
+        mined.baskets(), itemsets.count(), rules.count(), o.minSupport, o.minConfidence);
+    out.println(TablePrinter.format(
+        rules.orderBy(col("lift").desc(), col("confidence").desc(), col("antecedent"), col("consequent")),
+        "table", o.top));
+    if (o.outDir != null) {
+      Lake lake = new Lake(o.outDir);
+      String note = "rules from " + o.baskets;
+      lake.replace(new com.retail.lakehouse.common.lake.TableId("rules", "frequent_itemsets"), itemsets, note);
+      lake.replace(new com.retail.lakehouse.common.lake.TableId("rules", "association_rules"), rules, note);
+      out.println("written: " + o.outDir + "/rules/frequent_itemsets and " + o.outDir + "/rules/association_rules");
+    }
+    return 0;
+  }
+
+  /** A basket file: one basket a line, items separated by commas, blank items dropped. */
+  static Dataset<Row> readBaskets(SparkSession spark, String file) {
+    return spark.read().text(file)
+        .select(array_distinct(filter(split(col("value"), ","), s -> length(s).gt(0))).as("items"))
+        .filter(size(col("items")).gt(0));
+  }
+
+}

@@ -1,0 +1,86 @@
+package com.retail.lakehouse.jobs;
+
+import com.retail.lakehouse.common.UserError;
+import com.retail.lakehouse.common.cli.Job;
+import com.retail.lakehouse.common.cli.JobContext;
+import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.config.Settings;
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.common.publish.Postgres;
+import com.retail.lakehouse.common.publish.PostgresPublisher;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.SparkSession;
+
+/** Publishes every gold table into the serving PostgreSQL schema, each atomically. */
+public final class PublishJob implements Job {
+  private static final Logger LOG = LogManager.getLogger(PublishJob.class);
+
+  /** The primary key of each served table. */
+  static final Map<TableId, List<String>> PRIMARY_KEYS =
+      Map.of(
+          Tables.GOLD_CUSTOMER_SUMMARY, List.of("household_id"),
+          Tables.GOLD_PRODUCT_PERFORMANCE, List.of("product_id"),
+          Tables.GOLD_SALES_BY_DAY_DEPARTMENT, List.of("sales_date", "department"),
+          Tables.GOLD_FREQUENT_ITEMSETS, List.of("items"),
+          Tables.GOLD_ASSOCIATION_RULES, List.of("antecedent", "consequent"),
+          Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"));
+
+  private final Postgres database;
+
+  /** Publishes to the database of the configuration. */
+  public PublishJob() {
+    this(null);
+  }
+
+  /** Publishes to the given database (the local runner's embedded server), or the configured one when null. */
+  public PublishJob(Postgres database) {
+    this.database = database;
+  }
+
+  public static void main(String[] args) {
+    JobRunner.run(new PublishJob(), args);
+  }
+
+  @Override
+  public String stage() {
+    return "publish";
+  }
+
+  @Override
+  public StageResult run(SparkSession spark, JobContext ctx) {
+    Lake lake = ctx.lake();
+    lake.requireTables(spark, Tables.GOLD_TABLES, "gold and recommendations");
+    Settings.Postgres conf = ctx.settings().postgres();
+    Postgres target = database != null ? database : configured(conf);
+    PostgresPublisher publisher = new PostgresPublisher(target, conf.schema());
+    StageResult.Builder result = new StageResult.Builder();
+    boolean anyPublished = false;
+    for (TableId table : Tables.GOLD_TABLES) {
+      long version = lake.version(spark, table);
+      PostgresPublisher.Outcome outcome =
+          publisher.publish(
+              lake.read(spark, table), table.name(), PRIMARY_KEYS.get(table), version, ctx.runId());
+      LOG.info(
+          "{} version {} -> {}.{}: {} rows{}", table, version, conf.schema(), table.name(),
+          outcome.rows(), outcome.upToDate() ? " (already published)" : "");
+      anyPublished |= !outcome.upToDate();
+      if (!outcome.upToDate()) {
+        result.read(table.name(), outcome.rows()).written(table.name(), outcome.rows());
+      }
+    }
+    return anyPublished ? result.build() : StageResult.skipped();
+  }
+
+  private static Postgres configured(Settings.Postgres conf) {
+    if (!conf.isConfigured()) {
+      throw new UserError("postgres.url is not set: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB");
+    }
+    return new Postgres(conf.url(), conf.user(), conf.password());
+  }
+}

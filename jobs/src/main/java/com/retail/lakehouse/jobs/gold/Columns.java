@@ -1,0 +1,46 @@
+package com.retail.lakehouse.jobs.gold;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.retail.lakehouse.common.quality.FieldType;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Small column helpers shared by the gold transforms. */
+public final class Columns {
+  private Columns() {}
+
+  /** Label of products whose department the catalogue leaves empty. */
+  public static final String UNKNOWN = "UNKNOWN";
+
+  /** A sum of money columns, kept exact at two decimals. */
+  public static Column money(Column c) {
+    return c.cast(FieldType.MONEY);
+  }
+
+  /** Total discount of a transaction line (discounts are stored as positive amounts). */
+  public static Column discount() {
+    return coalesce(col("retail_disc"), lit(0))
+        .plus(coalesce(col("coupon_disc"), lit(0)))
+        .plus(coalesce(col("coupon_match_disc"), lit(0)));
+  }
+
+  /** The product's department, with {@value #UNKNOWN} for an empty one. */
+  public static Column department() {
+    return coalesce(col("department"), lit(UNKNOWN));
+  }
+
+  /** Fails early, with the columns that are there, when an input lacks a column a transform needs. */
+  public static void require(Dataset<Row> df, String what, String... columns) {
+    List<String> present = Arrays.asList(df.columns());
+    List<String> missing = Arrays.stream(columns).filter(c -> !present.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(what + " lacks columns " + missing + " (has " + present + ")");
+    }
+  }
+}
