@@ -1,0 +1,28 @@
+package com.retail.lakehouse.jobs.support;
+
+import com.retail.lakehouse.common.spark.Sessions;
+import org.apache.spark.sql.SparkSession;
+
+/** The one local SparkSession of the whole test run: never stopped between tests. */
+public final class TestSpark {
+  private static SparkSession session;
+
+  private TestSpark() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      SparkSession.Builder builder =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("retail-lakehouse-tests")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.databricks.delta.snapshotPartitions", "2");
+      Sessions.DELTA.forEach(builder::config);
+      session = builder.getOrCreate();
+    }
+    return session;
+  }
+}
