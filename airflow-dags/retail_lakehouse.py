@@ -38,9 +38,11 @@ def variable(name: str, default: str) -> str:
 
 JAR = variable("lakehouse_jar", "/opt/retail-lakehouse/retail-lakehouse-jobs.jar")
 ENV = variable("lakehouse_env", "cluster")
-LAKE = variable("lakehouse_lake", "/data/retail-lakehouse/lake")
-SOURCES = variable("lakehouse_sources", "/data/retail-lakehouse/sources")
-JDBC_URL = variable("lakehouse_jdbc_url", "jdbc:postgresql://localhost:5432/lakehouse")
+# Empty means "as the job's configuration says" (conf/cluster.conf and its environment variables):
+# the jobs ignore a blank --lake, --sources or --jdbc-url.
+LAKE = variable("lakehouse_lake", "")
+SOURCES = variable("lakehouse_sources", "")
+JDBC_URL = variable("lakehouse_jdbc_url", "")
 
 
 def stage_args() -> list[str]:

@@ -202,9 +202,10 @@ def test_rendered_arguments_carry_the_logical_date_and_run_id(task_id):
         "--env": "cluster",
         "--date": "2026-01-15",
         "--run-id": "scheduled__2026-01-16T00:00:00+00:00",
-        "--lake": "/data/retail-lakehouse/lake",
-        "--sources": "/data/retail-lakehouse/sources",
-        "--jdbc-url": "jdbc:postgresql://localhost:5432/lakehouse",
+        # blank: the job keeps the lake, sources and database of its configuration
+        "--lake": "",
+        "--sources": "",
+        "--jdbc-url": "",
     }
     assert task.application == "/opt/retail-lakehouse/retail-lakehouse-jobs.jar"
     assert task.name == f"retail-lakehouse-{task_id}-20260115"

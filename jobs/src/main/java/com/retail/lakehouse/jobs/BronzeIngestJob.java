@@ -2,6 +2,7 @@ package com.retail.lakehouse.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.JobRunner;
@@ -9,7 +10,6 @@ import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
-import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.jobs.bronze.BronzeRows;
 import com.retail.lakehouse.jobs.bronze.Landing;
 import com.retail.lakehouse.jobs.bronze.Source;
@@ -68,25 +68,35 @@ public final class BronzeIngestJob implements Job {
               .schema(BronzeRows.readSchema(source))
               .option("header", "true")
               .option("mode", "PERMISSIVE")
-              .option("columnNameOfCorruptRecord", com.retail.lakehouse.common.quality.Cleaner.CORRUPT_RECORD)
+              .option(
+                  "columnNameOfCorruptRecord",
+                  com.retail.lakehouse.common.quality.Cleaner.CORRUPT_RECORD)
               .csv(fresh.stream().map(Path::toString).toArray(String[]::new))
               .withColumn(FILE_NAME, col("_metadata.file_name"));
-      lake.append(table, BronzeRows.withIngestMetadata(read, source, FILE_NAME, ctx.runId(), ingestedAt));
+      lake.append(
+          table, BronzeRows.withIngestMetadata(read, source, FILE_NAME, ctx.runId(), ingestedAt));
       long rows = lake.lastCommitRows(spark, table);
-      LOG.info("{}: ingested {} rows from {}", table, rows, fresh.stream().map(Path::getName).toList());
+      LOG.info(
+          "{}: ingested {} rows from {}", table, rows, fresh.stream().map(Path::getName).toList());
       result.read(source.table(), rows).written(source.table(), rows);
     }
     if (!anyFile) {
       throw new UserError(
-          "no Complete Journey CSV files in " + ctx.settings().sourcesRoot() + " (pass --sources DIR)");
+          "no Complete Journey CSV files in "
+              + ctx.settings().sourcesRoot()
+              + " (pass --sources DIR)");
     }
-    return result.build();
+    StageResult built = result.build();
+    return built.details().isEmpty() ? StageResult.skipped() : built;
   }
 
   private static Set<String> ingestedFiles(SparkSession spark, Lake lake, TableId table) {
     Set<String> names = new HashSet<>();
     if (lake.exists(spark, table)) {
-      lake.read(spark, table).select("_source_file").distinct().collectAsList()
+      lake.read(spark, table)
+          .select("_source_file")
+          .distinct()
+          .collectAsList()
           .forEach(r -> names.add(r.getString(0)));
     }
     return names;

@@ -45,8 +45,7 @@ public final class GoldJob implements Job {
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
     lake.requireTables(spark, INPUTS, "silver");
-    String fingerprint =
-        Fingerprint.of(spark, lake, stage(), "date=" + ctx.logicalDate(), INPUTS);
+    String fingerprint = Fingerprint.of(spark, lake, stage(), "date=" + ctx.logicalDate(), INPUTS);
     if (!ctx.force() && lake.upToDate(spark, fingerprint, OUTPUTS)) {
       return StageResult.skipped();
     }
@@ -54,7 +53,11 @@ public final class GoldJob implements Job {
     Dataset<Row> products = lake.read(spark, Tables.SILVER_PRODUCTS);
     StageResult.Builder result = new StageResult.Builder().read("transactions", tx.count());
 
-    write(lake, result, Tables.GOLD_CUSTOMER_SUMMARY, fingerprint,
+    write(
+        lake,
+        result,
+        Tables.GOLD_CUSTOMER_SUMMARY,
+        fingerprint,
         CustomerSummary.summarize(
             tx,
             products,
@@ -62,9 +65,17 @@ public final class GoldJob implements Job {
             lake.read(spark, Tables.SILVER_COUPON_REDEMPTIONS),
             lake.read(spark, Tables.SILVER_CAMPAIGN_HOUSEHOLDS),
             ctx.logicalDate()));
-    write(lake, result, Tables.GOLD_PRODUCT_PERFORMANCE, fingerprint,
+    write(
+        lake,
+        result,
+        Tables.GOLD_PRODUCT_PERFORMANCE,
+        fingerprint,
         ProductPerformance.summarize(tx, products));
-    write(lake, result, Tables.GOLD_SALES_BY_DAY_DEPARTMENT, fingerprint,
+    write(
+        lake,
+        result,
+        Tables.GOLD_SALES_BY_DAY_DEPARTMENT,
+        fingerprint,
         SalesByDayDepartment.summarize(tx, products));
     return result.build();
   }

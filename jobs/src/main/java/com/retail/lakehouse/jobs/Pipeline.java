@@ -23,7 +23,6 @@ import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,9 +32,8 @@ import org.kohsuke.args4j.CmdLineParser;
 import org.kohsuke.args4j.Option;
 
 /**
- * The local runner behind {@code bin/pipeline}: every stage in one JVM on {@code local[*]}, with
- * an embedded PostgreSQL when no database is configured, plus the {@code sql} and {@code rules}
- * tools.
+ * The local runner behind {@code bin/pipeline}: every stage in one JVM on {@code local[*]}, with an
+ * embedded PostgreSQL when no database is configured, plus the {@code sql} and {@code rules} tools.
  */
 public final class Pipeline {
   static final String USAGE =
@@ -77,7 +75,10 @@ public final class Pipeline {
       return switch (command) {
         case "run" -> runStages(command, rest, stagesWith(null));
         case "bronze", "silver", "gold", "recommendations", "publish" ->
-            runStages(command, rest, stagesWith(null).stream().filter(j -> j.stage().equals(command)).toList());
+            runStages(
+                command,
+                rest,
+                stagesWith(null).stream().filter(j -> j.stage().equals(command)).toList());
         case "sql" -> sql(rest);
         case "rules" -> rules(rest);
         default -> {
@@ -94,10 +95,16 @@ public final class Pipeline {
     }
   }
 
-  /** The stages of a run in order; publish goes to {@code database}, or the configured one when null. */
+  /**
+   * The stages of a run in order; publish goes to {@code database}, or the configured one when
+   * null.
+   */
   static List<Job> stagesWith(Postgres database) {
     return List.of(
-        new BronzeIngestJob(), new SilverJob(), new GoldJob(), new RecommendationsJob(),
+        new BronzeIngestJob(),
+        new SilverJob(),
+        new GoldJob(),
+        new RecommendationsJob(),
         new PublishJob(database));
   }
 
@@ -134,20 +141,28 @@ public final class Pipeline {
       SparkSession spark = Sessions.create("retail-lakehouse-" + command, ctx.settings());
       List<Job> jobs = new ArrayList<>();
       for (Job job : stages) {
-        jobs.add(job instanceof PublishJob && embedded != null ? new PublishJob(embedded.postgres()) : job);
+        jobs.add(
+            job instanceof PublishJob && embedded != null
+                ? new PublishJob(embedded.postgres())
+                : job);
       }
       long started = System.currentTimeMillis();
       for (Job job : jobs) {
         out.println(JobRunner.summaryLine(job.stage(), JobRunner.execute(job, spark, ctx)));
       }
-      out.printf("%s finished in %.1f s (run %s, logical date %s)%n", command,
-          (System.currentTimeMillis() - started) / 1000.0, ctx.runId(), ctx.logicalDate());
+      out.printf(
+          "%s finished in %.1f s (run %s, logical date %s)%n",
+          command, (System.currentTimeMillis() - started) / 1000.0, ctx.runId(), ctx.logicalDate());
       if (command.equals("run")) {
         String serving =
             embedded != null
-                ? "embedded PostgreSQL, data in " + EmbeddedDatabase.besideLake(ctx.settings().lakeRoot())
-                    + ", schema " + ctx.settings().postgres().schema()
-                : ctx.settings().postgres().url() + ", schema " + ctx.settings().postgres().schema();
+                ? "embedded PostgreSQL, data in "
+                    + EmbeddedDatabase.besideLake(ctx.settings().lakeRoot())
+                    + ", schema "
+                    + ctx.settings().postgres().schema()
+                : ctx.settings().postgres().url()
+                    + ", schema "
+                    + ctx.settings().postgres().schema();
         out.print(RunSummary.render(spark, ctx.lake(), serving));
       }
       return 0;
@@ -160,7 +175,10 @@ public final class Pipeline {
 
   /** Options of {@code bin/pipeline sql}. */
   static final class SqlOptions {
-    @Option(name = "--lake", metaVar = "DIR", usage = "lake root (default: the environment's lake.root)")
+    @Option(
+        name = "--lake",
+        metaVar = "DIR",
+        usage = "lake root (default: the environment's lake.root)")
     String lake;
 
     @Option(name = "--env", metaVar = "NAME", usage = "configuration environment: local or cluster")
@@ -185,7 +203,8 @@ public final class Pipeline {
       return 0;
     }
     if (o.query.isEmpty()) {
-      throw new UserError("sql needs a query, for example: bin/pipeline sql \"SELECT * FROM gold.customer_summary LIMIT 5\"");
+      throw new UserError(
+          "sql needs a query, for example: bin/pipeline sql \"SELECT * FROM gold.customer_summary LIMIT 5\"");
     }
     if (!List.of("table", "csv", "json").contains(o.format)) {
       throw new UserError("--format must be table, csv or json (got '" + o.format + "')");
@@ -196,7 +215,8 @@ public final class Pipeline {
     var settings = job.settings();
     File root = new File(settings.lakeRoot());
     if (!settings.lakeRoot().contains("://") && !root.isDirectory()) {
-      throw new UserError("no lake at " + settings.lakeRoot() + ": run bin/pipeline run first or pass --lake DIR");
+      throw new UserError(
+          "no lake at " + settings.lakeRoot() + ": run bin/pipeline run first or pass --lake DIR");
     }
     SparkSession spark = Sessions.create("retail-lakehouse-sql", settings);
     new Lake(settings.lakeRoot()).register(spark);
@@ -212,19 +232,34 @@ public final class Pipeline {
 
   /** Options of {@code bin/pipeline rules}. */
   static final class RulesOptions {
-    @Option(name = "--baskets", metaVar = "FILE", required = true, usage = "one basket a line, items separated by commas (gzip is fine)")
+    @Option(
+        name = "--baskets",
+        metaVar = "FILE",
+        required = true,
+        usage = "one basket a line, items separated by commas (gzip is fine)")
     String baskets;
 
-    @Option(name = "--min-support", metaVar = "S", required = true, usage = "minimum support, in (0, 1]")
+    @Option(
+        name = "--min-support",
+        metaVar = "S",
+        required = true,
+        usage = "minimum support, in (0, 1]")
     double minSupport;
 
-    @Option(name = "--min-confidence", metaVar = "C", required = true, usage = "minimum confidence, in (0, 1]")
+    @Option(
+        name = "--min-confidence",
+        metaVar = "C",
+        required = true,
+        usage = "minimum confidence, in (0, 1]")
     double minConfidence;
 
     @Option(name = "--top", metaVar = "K", usage = "rules printed, by lift")
     int top = 10;
 
-    @Option(name = "--out", metaVar = "DIR", usage = "write frequent_itemsets and association_rules as Delta tables here")
+    @Option(
+        name = "--out",
+        metaVar = "DIR",
+        usage = "write frequent_itemsets and association_rules as Delta tables here")
     String outDir;
 
     @Option(name = "--help", aliases = "-h", help = true, usage = "show this help")
@@ -233,11 +268,16 @@ public final class Pipeline {
 
   private int rules(String[] args) {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      printHelp(out, new RulesOptions(), "rules --baskets FILE --min-support S --min-confidence C [--out DIR]", true);
+      printHelp(
+          out,
+          new RulesOptions(),
+          "rules --baskets FILE --min-support S --min-confidence C [--out DIR]",
+          true);
       return 0;
     }
     RulesOptions o = parse(new RulesOptions(), args, "rules");
-    if (!(o.minSupport > 0 && o.minSupport <= 1) || !(o.minConfidence > 0 && o.minConfidence <= 1)) {
+    if (!(o.minSupport > 0 && o.minSupport <= 1)
+        || !(o.minConfidence > 0 && o.minConfidence <= 1)) {
       throw new UserError("--min-support and --min-confidence must be in (0, 1]");
     }
     if (!new File(o.baskets).isFile()) {
@@ -249,26 +289,40 @@ public final class Pipeline {
     BasketMining.Mined mined = BasketMining.mine(baskets, o.minSupport, o.minConfidence);
     Dataset<Row> itemsets = mined.itemsets().cache();
     Dataset<Row> rules = mined.rules().cache();
-    out.printf("%,d baskets, %,d frequent itemsets, %,d rules (min support %s, min confidence %s)%n",
+    out.printf(
+        "%,d baskets, %,d frequent itemsets, %,d rules (min support %s, min confidence %s)%n",
         mined.baskets(), itemsets.count(), rules.count(), o.minSupport, o.minConfidence);
-    out.println(TablePrinter.format(
-        rules.orderBy(col("lift").desc(), col("confidence").desc(), col("antecedent"), col("consequent")),
-        "table", o.top));
+    out.println(
+        TablePrinter.format(
+            rules.orderBy(
+                col("lift").desc(), col("confidence").desc(), col("antecedent"), col("consequent")),
+            "table",
+            o.top));
     if (o.outDir != null) {
       Lake lake = new Lake(o.outDir);
       String note = "rules from " + o.baskets;
-      lake.replace(new com.retail.lakehouse.common.lake.TableId("rules", "frequent_itemsets"), itemsets, note);
-      lake.replace(new com.retail.lakehouse.common.lake.TableId("rules", "association_rules"), rules, note);
-      out.println("written: " + o.outDir + "/rules/frequent_itemsets and " + o.outDir + "/rules/association_rules");
+      lake.replace(
+          new com.retail.lakehouse.common.lake.TableId("rules", "frequent_itemsets"),
+          itemsets,
+          note);
+      lake.replace(
+          new com.retail.lakehouse.common.lake.TableId("rules", "association_rules"), rules, note);
+      out.println(
+          "written: "
+              + o.outDir
+              + "/rules/frequent_itemsets and "
+              + o.outDir
+              + "/rules/association_rules");
     }
     return 0;
   }
 
   /** A basket file: one basket a line, items separated by commas, blank items dropped. */
   static Dataset<Row> readBaskets(SparkSession spark, String file) {
-    return spark.read().text(file)
+    return spark
+        .read()
+        .text(file)
         .select(array_distinct(filter(split(col("value"), ","), s -> length(s).gt(0))).as("items"))
         .filter(size(col("items")).gt(0));
   }
-
 }

@@ -38,7 +38,10 @@ public final class PublishJob implements Job {
     this(null);
   }
 
-  /** Publishes to the given database (the local runner's embedded server), or the configured one when null. */
+  /**
+   * Publishes to the given database (the local runner's embedded server), or the configured one
+   * when null.
+   */
   public PublishJob(Postgres database) {
     this.database = database;
   }
@@ -67,8 +70,13 @@ public final class PublishJob implements Job {
           publisher.publish(
               lake.read(spark, table), table.name(), PRIMARY_KEYS.get(table), version, ctx.runId());
       LOG.info(
-          "{} version {} -> {}.{}: {} rows{}", table, version, conf.schema(), table.name(),
-          outcome.rows(), outcome.upToDate() ? " (already published)" : "");
+          "{} version {} -> {}.{}: {} rows{}",
+          table,
+          version,
+          conf.schema(),
+          table.name(),
+          outcome.rows(),
+          outcome.upToDate() ? " (already published)" : "");
       anyPublished |= !outcome.upToDate();
       if (!outcome.upToDate()) {
         result.read(table.name(), outcome.rows()).written(table.name(), outcome.rows());
@@ -79,7 +87,8 @@ public final class PublishJob implements Job {
 
   private static Postgres configured(Settings.Postgres conf) {
     if (!conf.isConfigured()) {
-      throw new UserError("postgres.url is not set: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB");
+      throw new UserError(
+          "postgres.url is not set: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB");
     }
     return new Postgres(conf.url(), conf.user(), conf.password());
   }

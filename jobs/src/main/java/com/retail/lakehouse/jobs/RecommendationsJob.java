@@ -55,10 +55,13 @@ public final class RecommendationsJob implements Job {
                 p.itemLevel())
             .select("household_id", "basket_id", "product_id", "item")
             .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> baskets = BasketMining.toBaskets(lines, p.maxBasketSize()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> baskets =
+        BasketMining.toBaskets(lines, p.maxBasketSize()).persist(StorageLevel.MEMORY_AND_DISK());
     BasketMining.Mined mined = BasketMining.mine(baskets, p.minSupport(), p.minConfidence());
     StageResult.Builder result = new StageResult.Builder().read("baskets", mined.baskets());
-    result.written("frequent_itemsets", lake.replace(Tables.GOLD_FREQUENT_ITEMSETS, mined.itemsets(), fingerprint));
+    result.written(
+        "frequent_itemsets",
+        lake.replace(Tables.GOLD_FREQUENT_ITEMSETS, mined.itemsets(), fingerprint));
     long rules = lake.replace(Tables.GOLD_ASSOCIATION_RULES, mined.rules(), fingerprint);
     result.written("association_rules", rules);
     Dataset<Row> recommendations =

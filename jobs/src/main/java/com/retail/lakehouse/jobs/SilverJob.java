@@ -79,20 +79,33 @@ public final class SilverJob implements Job {
     demographics.unpersist();
     Dataset<Row> householdIds = run.ids(Tables.SILVER_HOUSEHOLDS, "household_id");
 
-    run.clean("campaign_descriptions", SilverSpecs.campaigns(), Tables.SILVER_CAMPAIGNS, UnaryOperator.identity());
+    run.clean(
+        "campaign_descriptions",
+        SilverSpecs.campaigns(),
+        Tables.SILVER_CAMPAIGNS,
+        UnaryOperator.identity());
     Dataset<Row> campaignIds = run.ids(Tables.SILVER_CAMPAIGNS, "campaign_id");
     run.clean(
         "campaigns",
         SilverSpecs.campaignHouseholds(campaignIds, householdIds),
         Tables.SILVER_CAMPAIGN_HOUSEHOLDS,
         UnaryOperator.identity());
-    run.clean("coupons", SilverSpecs.coupons(productIds, campaignIds), Tables.SILVER_COUPONS, UnaryOperator.identity());
+    run.clean(
+        "coupons",
+        SilverSpecs.coupons(productIds, campaignIds),
+        Tables.SILVER_COUPONS,
+        UnaryOperator.identity());
     run.clean(
         "coupon_redemptions",
-        SilverSpecs.couponRedemptions(householdIds, run.ids(Tables.SILVER_COUPONS, "coupon_upc"), campaignIds),
+        SilverSpecs.couponRedemptions(
+            householdIds, run.ids(Tables.SILVER_COUPONS, "coupon_upc"), campaignIds),
         Tables.SILVER_COUPON_REDEMPTIONS,
         UnaryOperator.identity());
-    run.clean("promotions", SilverSpecs.promotions(productIds), Tables.SILVER_PROMOTIONS, UnaryOperator.identity());
+    run.clean(
+        "promotions",
+        SilverSpecs.promotions(productIds),
+        Tables.SILVER_PROMOTIONS,
+        UnaryOperator.identity());
     return run.result.build();
   }
 
@@ -114,7 +127,8 @@ public final class SilverJob implements Job {
     }
 
     /** Cleans one source into its silver table and its quarantine table. */
-    void clean(String source, CleaningSpec spec, TableId target, UnaryOperator<Dataset<Row>> finish) {
+    void clean(
+        String source, CleaningSpec spec, TableId target, UnaryOperator<Dataset<Row>> finish) {
       Dataset<Row> kept = cleanWithoutWrite(source, spec);
       lake.replace(target, finish.apply(kept), fingerprint);
       kept.unpersist();
@@ -126,20 +140,33 @@ public final class SilverJob implements Job {
      */
     Dataset<Row> cleanWithoutWrite(String source, CleaningSpec spec) {
       Dataset<Row> bronze = lake.read(spark, Tables.bronze(source));
-      Dataset<Row> checked = Cleaner.withFailedRules(bronze, spec).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> checked =
+          Cleaner.withFailedRules(bronze, spec).persist(StorageLevel.MEMORY_AND_DISK());
       TableId quarantine = Tables.quarantine(source);
-      long quarantined = lake.replace(quarantine, Cleaner.filterQuarantined(checked, spec), fingerprint);
+      long quarantined =
+          lake.replace(quarantine, Cleaner.filterQuarantined(checked, spec), fingerprint);
       Dataset<Row> valid = Cleaner.filterValid(checked, spec);
-      Dataset<Row> kept = Cleaner.dedupeByKey(valid, spec.naturalKey()).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> kept =
+          Cleaner.dedupeByKey(valid, spec.naturalKey()).persist(StorageLevel.MEMORY_AND_DISK());
       long read = bronze.count();
       long validRows = valid.count();
       long keptRows = kept.count();
       checked.unpersist();
       if (read != validRows + quarantined) {
         throw new IllegalStateException(
-            source + ": " + read + " rows read but " + validRows + " valid + " + quarantined + " quarantined");
+            source
+                + ": "
+                + read
+                + " rows read but "
+                + validRows
+                + " valid + "
+                + quarantined
+                + " quarantined");
       }
-      result.read(source, read).written(source, keptRows).quarantined(source, quarantined)
+      result
+          .read(source, read)
+          .written(source, keptRows)
+          .quarantined(source, quarantined)
           .duplicates(source, validRows - keptRows);
       return kept;
     }

@@ -8,7 +8,8 @@ import java.time.LocalDate;
 public record JobContext(
     Settings settings, LocalDate logicalDate, String runId, boolean force, Lake lake) {
 
-  public static JobContext of(Settings settings, LocalDate logicalDate, String runId, boolean force) {
+  public static JobContext of(
+      Settings settings, LocalDate logicalDate, String runId, boolean force) {
     return new JobContext(settings, logicalDate, runId, force, new Lake(settings.lakeRoot()));
   }
 }

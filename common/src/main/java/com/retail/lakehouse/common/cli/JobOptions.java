@@ -46,24 +46,26 @@ public class JobOptions {
   /** Loads and validates the configuration with the command-line overrides applied. */
   public Settings settings() {
     List<String> all = new ArrayList<>();
-    if (lake != null) {
-      all.add("lake.root=" + lake);
-    }
-    if (sources != null) {
-      all.add("sources.root=" + sources);
-    }
-    if (jdbcUrl != null) {
-      all.add("postgres.url=" + jdbcUrl);
-    }
+    addIfGiven(all, "lake.root", lake);
+    addIfGiven(all, "sources.root", sources);
+    addIfGiven(all, "postgres.url", jdbcUrl);
     all.addAll(overrides);
     return ConfigLoader.load(env, configFile, all);
+  }
+
+  /** A blank value (as an orchestrator's unset variable renders) keeps the configured one. */
+  private static void addIfGiven(List<String> overrides, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      overrides.add(key + "=" + value);
+    }
   }
 
   /** The logical date: --date, else the environment's default date, else an error. */
   public LocalDate logicalDate(Settings settings) {
     String value = date != null ? date : settings.defaultDate().orElse(null);
     if (value == null) {
-      throw new UserError("--date YYYY-MM-DD is required in the " + settings.env() + " environment");
+      throw new UserError(
+          "--date YYYY-MM-DD is required in the " + settings.env() + " environment");
     }
     try {
       return LocalDate.parse(value);

@@ -12,9 +12,9 @@ import org.kohsuke.args4j.CmdLineException;
 import org.kohsuke.args4j.CmdLineParser;
 
 /**
- * Runs one job from its main method: parses and validates the arguments before Spark starts,
- * builds the session, runs the stage with its audit row, and turns failures into one line and a
- * non-zero exit code.
+ * Runs one job from its main method: parses and validates the arguments before Spark starts, builds
+ * the session, runs the stage with its audit row, and turns failures into one line and a non-zero
+ * exit code.
  */
 public final class JobRunner {
   private static final Logger LOG = LogManager.getLogger(JobRunner.class);
@@ -63,7 +63,8 @@ public final class JobRunner {
   /** Runs a stage with its audit row; a failure is recorded and then rethrown. */
   public static StageResult execute(Job job, SparkSession spark, JobContext ctx) {
     Instant started = Instant.now();
-    LOG.info("stage {} starting (run {}, logical date {})", job.stage(), ctx.runId(), ctx.logicalDate());
+    LOG.info(
+        "stage {} starting (run {}, logical date {})", job.stage(), ctx.runId(), ctx.logicalDate());
     try {
       StageResult result = job.run(spark, ctx);
       RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), result, null);

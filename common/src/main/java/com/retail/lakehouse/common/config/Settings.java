@@ -35,7 +35,8 @@ public record Settings(
   /** FP-Growth and recommendation parameters. */
   public record Recommendations(
       String itemLevel, double minSupport, double minConfidence, int maxBasketSize, int topN) {
-    public static final Set<String> ITEM_LEVELS = Set.of("product", "product_type", "product_category");
+    public static final Set<String> ITEM_LEVELS =
+        Set.of("product", "product_type", "product_category");
   }
 
   /** Reads and validates every key; the first problem is reported as a {@link UserError}. */

@@ -14,9 +14,7 @@ public final class Fingerprint {
   public static String of(
       SparkSession spark, Lake lake, String stage, String parameters, List<TableId> inputs) {
     String versions =
-        inputs.stream()
-            .map(t -> t + "@" + lake.version(spark, t))
-            .collect(Collectors.joining(","));
+        inputs.stream().map(t -> t + "@" + lake.version(spark, t)).collect(Collectors.joining(","));
     return stage + "|" + parameters + "|" + versions;
   }
 }

@@ -126,8 +126,8 @@ public final class Lake {
   }
 
   /**
-   * Registers every table of the lake in the session catalog, so SQL can address it as
-   * layer.table. Returns the tables registered.
+   * Registers every table of the lake in the session catalog, so SQL can address it as layer.table.
+   * Returns the tables registered.
    */
   public List<TableId> register(SparkSession spark) {
     List<TableId> tables = tables(spark);

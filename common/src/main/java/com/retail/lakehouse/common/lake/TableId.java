@@ -1,6 +1,8 @@
 package com.retail.lakehouse.common.lake;
 
-/** A table of the lake, addressed as {@code layer.name} and stored at {@code <root>/<layer>/<name>}. */
+/**
+ * A table of the lake, addressed as {@code layer.name} and stored at {@code <root>/<layer>/<name>}.
+ */
 public record TableId(String layer, String name) {
   public static TableId of(String qualified) {
     int dot = qualified.indexOf('.');

@@ -16,10 +16,10 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Publishes a table into PostgreSQL atomically: the rows are COPied into a staging table, the
- * count is checked, and the staging table replaces the served one in the same transaction, so a
- * reader sees the previous complete table or the new one. {@code ops.publish_log} records each
- * publish; a table whose Delta version is already published is left alone.
+ * Publishes a table into PostgreSQL atomically: the rows are COPied into a staging table, the count
+ * is checked, and the staging table replaces the served one in the same transaction, so a reader
+ * sees the previous complete table or the new one. {@code ops.publish_log} records each publish; a
+ * table whose Delta version is already published is left alone.
  */
 public final class PostgresPublisher {
   private final Postgres db;
@@ -59,15 +59,20 @@ public final class PostgresPublisher {
         }
         if (!primaryKey.isEmpty()) {
           st.execute(
-              "ALTER TABLE " + staging + " ADD PRIMARY KEY ("
-                  + String.join(", ", primaryKey.stream().map(CopyEncoder::quoteIdentifier).toList())
+              "ALTER TABLE "
+                  + staging
+                  + " ADD PRIMARY KEY ("
+                  + String.join(
+                      ", ", primaryKey.stream().map(CopyEncoder::quoteIdentifier).toList())
                   + ")");
         }
         st.execute("DROP TABLE IF EXISTS " + target);
         st.execute("ALTER TABLE " + staging + " RENAME TO " + CopyEncoder.quoteIdentifier(table));
         if (!primaryKey.isEmpty()) {
           st.execute(
-              "ALTER INDEX " + qualified(table + "__staging_pkey") + " RENAME TO "
+              "ALTER INDEX "
+                  + qualified(table + "__staging_pkey")
+                  + " RENAME TO "
                   + CopyEncoder.quoteIdentifier(table + "_pkey"));
         }
       }
@@ -86,7 +91,8 @@ public final class PostgresPublisher {
       c.commit();
       return new Outcome(copied, false);
     } catch (SQLException e) {
-      throw new IllegalStateException("publishing " + schema + "." + table + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "publishing " + schema + "." + table + " failed: " + e.getMessage(), e);
     }
   }
 

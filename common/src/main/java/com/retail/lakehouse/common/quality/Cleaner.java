@@ -72,7 +72,10 @@ public final class Cleaner {
       String key = "_ref_key_" + i;
       String found = "_ref_found_" + i++;
       Dataset<Row> keys =
-          ref.keys().select(col(ref.keys().columns()[0]).as(key)).distinct().withColumn(found, lit(true));
+          ref.keys()
+              .select(col(ref.keys().columns()[0]).as(key))
+              .distinct()
+              .withColumn(found, lit(true));
       df = df.join(keys, col(ref.column()).equalTo(col(key)), "left").drop(key);
       failures.add(when(col(ref.column()).isNotNull().and(col(found).isNull()), lit(ref.rule())));
     }

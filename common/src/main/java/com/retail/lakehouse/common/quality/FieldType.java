@@ -17,7 +17,8 @@ public enum FieldType {
   TIMESTAMP("invalid_timestamp");
 
   /** Money columns: exact to the cent, up to 9,999,999,999.99. */
-  public static final org.apache.spark.sql.types.DecimalType MONEY = DataTypes.createDecimalType(12, 2);
+  public static final org.apache.spark.sql.types.DecimalType MONEY =
+      DataTypes.createDecimalType(12, 2);
 
   private final String rule;
 

@@ -32,7 +32,11 @@ public final class BronzeRows {
    * holding the source file's name.
    */
   public static Dataset<Row> withIngestMetadata(
-      Dataset<Row> read, Source source, String fileNameColumn, String batchId, Timestamp ingestedAt) {
+      Dataset<Row> read,
+      Source source,
+      String fileNameColumn,
+      String batchId,
+      Timestamp ingestedAt) {
     return read.withColumn(
             ERROR,
             when(

@@ -70,7 +70,11 @@ public final class Landing {
     String clean = line.startsWith("\uFEFF") ? line.substring(1) : line;
     return Arrays.stream(clean.split(",", -1))
         .map(String::strip)
-        .map(s -> s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s)
+        .map(
+            s ->
+                s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")
+                    ? s.substring(1, s.length() - 1)
+                    : s)
         .toList();
   }
 

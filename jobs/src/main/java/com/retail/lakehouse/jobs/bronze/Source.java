@@ -9,7 +9,8 @@ import java.util.List;
 public record Source(String table, String prefix, List<String> columns) {
 
   public boolean matches(String fileName) {
-    String base = fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
+    String base =
+        fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
     if (!base.endsWith(".csv")) {
       return false;
     }

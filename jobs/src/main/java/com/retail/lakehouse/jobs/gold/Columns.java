@@ -35,12 +35,15 @@ public final class Columns {
     return coalesce(col("department"), lit(UNKNOWN));
   }
 
-  /** Fails early, with the columns that are there, when an input lacks a column a transform needs. */
+  /**
+   * Fails early, with the columns that are there, when an input lacks a column a transform needs.
+   */
   public static void require(Dataset<Row> df, String what, String... columns) {
     List<String> present = Arrays.asList(df.columns());
     List<String> missing = Arrays.stream(columns).filter(c -> !present.contains(c)).toList();
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException(what + " lacks columns " + missing + " (has " + present + ")");
+      throw new IllegalArgumentException(
+          what + " lacks columns " + missing + " (has " + present + ")");
     }
   }
 }

@@ -27,8 +27,7 @@ import org.apache.spark.sql.expressions.Window;
 
 /**
  * {@code gold.customer_summary}: one row per household that bought anything up to the logical date,
- * with basket figures, RFM scores and segment, top department, coupons, campaigns and
- * demographics.
+ * with basket figures, RFM scores and segment, top department, coupons, campaigns and demographics.
  */
 public final class CustomerSummary {
   private CustomerSummary() {}
@@ -39,7 +38,8 @@ public final class CustomerSummary {
    * @param households silver.households
    * @param redemptions silver.coupon_redemptions
    * @param campaignHouseholds silver.campaign_households
-   * @param logicalDate only what happened on or before this date counts; recency is measured from it
+   * @param logicalDate only what happened on or before this date counts; recency is measured from
+   *     it
    */
   public static Dataset<Row> summarize(
       Dataset<Row> transactions,
@@ -48,8 +48,15 @@ public final class CustomerSummary {
       Dataset<Row> redemptions,
       Dataset<Row> campaignHouseholds,
       LocalDate logicalDate) {
-    Columns.require(transactions, "transactions", "household_id", "basket_id", "product_id",
-        "quantity", "sales_value", "transaction_date");
+    Columns.require(
+        transactions,
+        "transactions",
+        "household_id",
+        "basket_id",
+        "product_id",
+        "quantity",
+        "sales_value",
+        "transaction_date");
     Column asOf = lit(Date.valueOf(logicalDate));
     Dataset<Row> tx = transactions.filter(col("transaction_date").leq(asOf));
 
@@ -61,7 +68,8 @@ public final class CustomerSummary {
                 money(sum("sales_value")).as("total_spend"),
                 min("transaction_date").as("first_purchase"),
                 max("transaction_date").as("last_purchase"))
-            .withColumn("avg_basket_value", money(round(col("total_spend").divide(col("baskets")), 2)))
+            .withColumn(
+                "avg_basket_value", money(round(col("total_spend").divide(col("baskets")), 2)))
             .withColumn("recency_days", datediff(asOf, col("last_purchase")))
             .withColumn("frequency", col("baskets"))
             .withColumn("monetary", col("total_spend"));
@@ -80,10 +88,20 @@ public final class CustomerSummary {
             .groupBy("household_id")
             .agg(count(lit(1)).as("coupons_redeemed"));
     Dataset<Row> campaigns =
-        campaignHouseholds.groupBy("household_id").agg(count_distinct(col("campaign_id")).as("campaigns_received"));
+        campaignHouseholds
+            .groupBy("household_id")
+            .agg(count_distinct(col("campaign_id")).as("campaigns_received"));
     Dataset<Row> demographics =
-        households.select("household_id", "age", "income", "home_ownership", "marital_status",
-            "household_size", "household_comp", "kids_count", "has_demographics");
+        households.select(
+            "household_id",
+            "age",
+            "income",
+            "home_ownership",
+            "marital_status",
+            "household_size",
+            "household_comp",
+            "kids_count",
+            "has_demographics");
 
     return scored
         .join(topDepartment(tx, products), "household_id", "left")
@@ -94,11 +112,32 @@ public final class CustomerSummary {
         .withColumn("campaigns_received", coalesce(col("campaigns_received"), lit(0L)))
         .withColumn("has_demographics", coalesce(col("has_demographics"), lit(false)))
         .select(
-            "household_id", "baskets", "items", "total_spend", "avg_basket_value", "first_purchase",
-            "last_purchase", "recency_days", "frequency", "monetary", "r_score", "f_score",
-            "m_score", "rfm_score", "rfm_segment", "top_department", "coupons_redeemed",
-            "campaigns_received", "has_demographics", "age", "income", "home_ownership",
-            "marital_status", "household_size", "household_comp", "kids_count")
+            "household_id",
+            "baskets",
+            "items",
+            "total_spend",
+            "avg_basket_value",
+            "first_purchase",
+            "last_purchase",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "r_score",
+            "f_score",
+            "m_score",
+            "rfm_score",
+            "rfm_segment",
+            "top_department",
+            "coupons_redeemed",
+            "campaigns_received",
+            "has_demographics",
+            "age",
+            "income",
+            "home_ownership",
+            "marital_status",
+            "household_size",
+            "household_comp",
+            "kids_count")
         .orderBy("household_id");
   }
 
@@ -131,7 +170,9 @@ public final class CustomerSummary {
         .withColumn(
             "rn",
             row_number()
-                .over(Window.partitionBy("household_id").orderBy(col("spend").desc(), col("department"))))
+                .over(
+                    Window.partitionBy("household_id")
+                        .orderBy(col("spend").desc(), col("department"))))
         .filter(col("rn").equalTo(1))
         .select(col("household_id"), col("department").as("top_department"));
   }

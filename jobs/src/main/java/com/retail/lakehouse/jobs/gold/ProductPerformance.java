@@ -10,13 +10,22 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
-/** {@code gold.product_performance}: per product, baskets, households, quantity, revenue, discounts, rank. */
+/**
+ * {@code gold.product_performance}: per product, baskets, households, quantity, revenue, discounts,
+ * rank.
+ */
 public final class ProductPerformance {
   private ProductPerformance() {}
 
   public static Dataset<Row> summarize(Dataset<Row> transactions, Dataset<Row> products) {
-    Columns.require(transactions, "transactions", "product_id", "basket_id", "household_id",
-        "quantity", "sales_value");
+    Columns.require(
+        transactions,
+        "transactions",
+        "product_id",
+        "basket_id",
+        "household_id",
+        "quantity",
+        "sales_value");
     Dataset<Row> perProduct =
         transactions
             .groupBy("product_id")
@@ -28,13 +37,24 @@ public final class ProductPerformance {
                 money(sum(Columns.discount())).as("discounts"));
     return perProduct
         .join(
-            products.select("product_id", "department", "brand", "product_category", "product_type"),
+            products.select(
+                "product_id", "department", "brand", "product_category", "product_type"),
             "product_id",
             "left")
         .withColumn("department", Columns.department())
         .withColumn("rank_by_baskets", rank().over(Window.orderBy(col("baskets").desc())))
-        .select("product_id", "department", "brand", "product_category", "product_type", "baskets",
-            "households", "quantity", "revenue", "discounts", "rank_by_baskets")
+        .select(
+            "product_id",
+            "department",
+            "brand",
+            "product_category",
+            "product_type",
+            "baskets",
+            "households",
+            "quantity",
+            "revenue",
+            "discounts",
+            "rank_by_baskets")
         .orderBy("rank_by_baskets", "product_id");
   }
 }

@@ -8,13 +8,23 @@ import static org.apache.spark.sql.functions.sum;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** {@code gold.sales_by_day_department}: per day and department, baskets, households, quantity, revenue, discounts. */
+/**
+ * {@code gold.sales_by_day_department}: per day and department, baskets, households, quantity,
+ * revenue, discounts.
+ */
 public final class SalesByDayDepartment {
   private SalesByDayDepartment() {}
 
   public static Dataset<Row> summarize(Dataset<Row> transactions, Dataset<Row> products) {
-    Columns.require(transactions, "transactions", "transaction_date", "product_id", "basket_id",
-        "household_id", "quantity", "sales_value");
+    Columns.require(
+        transactions,
+        "transactions",
+        "transaction_date",
+        "product_id",
+        "basket_id",
+        "household_id",
+        "quantity",
+        "sales_value");
     return transactions
         .join(products.select("product_id", "department"), "product_id", "left")
         .withColumn("department", Columns.department())

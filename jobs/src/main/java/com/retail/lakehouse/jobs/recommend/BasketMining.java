@@ -36,7 +36,8 @@ public final class BasketMining {
    * Adds {@code item}: the product id itself at level {@code product}, or the catalogue's column
    * ({@code product_type}, {@code product_category}) of the product.
    */
-  public static Dataset<Row> withItem(Dataset<Row> transactions, Dataset<Row> products, String level) {
+  public static Dataset<Row> withItem(
+      Dataset<Row> transactions, Dataset<Row> products, String level) {
     if (level.equals("product")) {
       return transactions.withColumn("item", col("product_id").cast("string"));
     }

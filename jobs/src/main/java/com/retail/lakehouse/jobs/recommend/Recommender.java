@@ -34,7 +34,10 @@ public final class Recommender {
     Dataset<Row> numbered =
         rules.withColumn("rule_id", row_number().over(Window.orderBy("antecedent", "consequent")));
     Dataset<Row> antecedentItems =
-        numbered.select(col("rule_id"), explode(col("antecedent")).as("item"), size(col("antecedent")).as("needed"));
+        numbered.select(
+            col("rule_id"),
+            explode(col("antecedent")).as("item"),
+            size(col("antecedent")).as("needed"));
 
     Dataset<Row> applicable =
         history
@@ -43,7 +46,11 @@ public final class Recommender {
             .agg(count(lit(1)).as("matched"))
             .filter(col("matched").equalTo(col("needed")))
             .join(numbered, "rule_id")
-            .select(col("household_id"), col("consequent").as("item"), col("confidence"), col("lift"),
+            .select(
+                col("household_id"),
+                col("consequent").as("item"),
+                col("confidence"),
+                col("lift"),
                 col("antecedent").as("because"))
             .join(history, new String[] {"household_id", "item"}, "left_anti");
 
@@ -66,7 +73,9 @@ public final class Recommender {
             .withColumn(
                 "rn",
                 row_number()
-                    .over(Window.partitionBy("item").orderBy(col("product_baskets").desc(), col("product_id"))))
+                    .over(
+                        Window.partitionBy("item")
+                            .orderBy(col("product_baskets").desc(), col("product_id"))))
             .filter(col("rn").equalTo(1))
             .select("item", "product_id");
 
@@ -81,8 +90,14 @@ public final class Recommender {
                     Window.partitionBy("household_id")
                         .orderBy(col("confidence").desc(), col("lift").desc(), col("product_id"))))
         .filter(col("rank").leq(topN))
-        .select(col("household_id"), col("rank"), col("product_id"), col("item"),
-            col("confidence").as("score"), col("lift"), col("because"))
+        .select(
+            col("household_id"),
+            col("rank"),
+            col("product_id"),
+            col("item"),
+            col("confidence").as("score"),
+            col("lift"),
+            col("because"))
         .orderBy("household_id", "rank");
   }
 }

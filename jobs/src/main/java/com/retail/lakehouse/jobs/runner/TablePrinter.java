@@ -27,8 +27,10 @@ public final class TablePrinter {
           out.append(',');
         }
         String v = cell(row, i);
-        out.append(v.contains(",") || v.contains("\"") || v.contains("\n")
-            ? "\"" + v.replace("\"", "\"\"") + "\"" : v);
+        out.append(
+            v.contains(",") || v.contains("\"") || v.contains("\n")
+                ? "\"" + v.replace("\"", "\"\"") + "\""
+                : v);
       }
     }
     return out.toString();
@@ -64,7 +66,10 @@ public final class TablePrinter {
         out.append('\n');
       }
     }
-    return out.append("(").append(rows.size()).append(rows.size() == 1 ? " row)" : " rows)").toString();
+    return out.append("(")
+        .append(rows.size())
+        .append(rows.size() == 1 ? " row)" : " rows)")
+        .toString();
   }
 
   private static String cell(Row row, int i) {
@@ -73,7 +78,13 @@ public final class TablePrinter {
     }
     Object v = row.get(i);
     if (v instanceof scala.collection.Seq<?> seq) {
-      return "[" + String.join(", ", scala.jdk.javaapi.CollectionConverters.asJava(seq).stream().map(String::valueOf).toList()) + "]";
+      return "["
+          + String.join(
+              ", ",
+              scala.jdk.javaapi.CollectionConverters.asJava(seq).stream()
+                  .map(String::valueOf)
+                  .toList())
+          + "]";
     }
     if (v instanceof java.math.BigDecimal d) {
       return d.toPlainString();

@@ -15,8 +15,8 @@ public final class Households {
   }
 
   /**
-   * One row per household seen in the transactions or the demographics, with its demographics
-   * where known and {@code has_demographics}.
+   * One row per household seen in the transactions or the demographics, with its demographics where
+   * known and {@code has_demographics}.
    */
   public static Dataset<Row> toHouseholds(Dataset<Row> transactions, Dataset<Row> demographics) {
     Dataset<Row> ids =

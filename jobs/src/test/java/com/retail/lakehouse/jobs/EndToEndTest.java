@@ -1,0 +1,241 @@
+package com.retail.lakehouse.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.retail.lakehouse.common.audit.RunAudit;
+import com.retail.lakehouse.common.cli.Job;
+import com.retail.lakehouse.common.cli.JobContext;
+import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.common.publish.Postgres;
+import com.retail.lakehouse.jobs.support.RawSample;
+import com.retail.lakehouse.jobs.support.TestContexts;
+import com.retail.lakehouse.jobs.support.TestDatabase;
+import com.retail.lakehouse.jobs.support.TestSpark;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on the shipped sample: gold figures checked against the raw CSV read by plain
+ * Java, a rerun that changes nothing, and PostgreSQL equal to the gold tables.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndTest {
+  static final String SCHEMA = "e2e_gold";
+
+  Path dir;
+
+  SparkSession spark;
+  JobContext ctx;
+  Lake lake;
+  Postgres db;
+  RawSample raw;
+  Map<String, StageResult> firstRun = new LinkedHashMap<>();
+
+  @BeforeAll
+  void runPipelineOnce(@TempDir Path tempDir) {
+    dir = tempDir;
+    spark = TestSpark.get();
+    db = TestDatabase.get();
+    ctx =
+        TestContexts.local(
+            dir.resolve("lake"), TestContexts.sample(), "2018-01-02", "postgres.schema=" + SCHEMA);
+    lake = ctx.lake();
+    raw = RawSample.read(TestContexts.sample());
+    for (Job job : Pipeline.stagesWith(db)) {
+      firstRun.put(job.stage(), JobRunner.execute(job, spark, ctx));
+    }
+  }
+
+  @Test
+  void everyTransactionLineIsInSilverOrQuarantine() {
+    long silver = lake.read(spark, Tables.SILVER_TRANSACTIONS).count();
+    long quarantined = lake.read(spark, Tables.quarantine("transactions")).count();
+    assertEquals(raw.transactionLines, 75_000);
+    assertEquals(raw.transactionLines - raw.linesWithUnknownProduct, silver);
+    assertEquals(raw.linesWithUnknownProduct, quarantined);
+    StageResult s = firstRun.get("silver");
+    assertEquals(
+        s.details().get("transactions.read"),
+        s.details().get("transactions.written")
+            + s.details().get("transactions.quarantined")
+            + s.details().get("transactions.duplicates"));
+    assertEquals(s.rowsRead(), bronzeRows(), "silver reads every bronze row");
+  }
+
+  @Test
+  void goldFiguresMatchTheRawFiles() {
+    List<Row> totals =
+        lake.read(spark, Tables.GOLD_CUSTOMER_SUMMARY)
+            .selectExpr("count(*)", "sum(baskets)", "sum(total_spend)")
+            .collectAsList();
+    assertEquals(raw.spendByHousehold.size(), totals.get(0).getLong(0), "households");
+    assertEquals(raw.baskets.size(), totals.get(0).getLong(1), "baskets");
+    assertEquals(raw.totalSpend, totals.get(0).getDecimal(2), "total spend to the cent");
+
+    Row top =
+        lake.read(spark, Tables.GOLD_CUSTOMER_SUMMARY)
+            .orderBy(org.apache.spark.sql.functions.col("total_spend").desc())
+            .first();
+    Map.Entry<Long, BigDecimal> expected = raw.topHousehold();
+    assertEquals(expected.getKey(), top.<Long>getAs("household_id"));
+    assertEquals(expected.getValue(), top.<BigDecimal>getAs("total_spend"));
+  }
+
+  @Test
+  void productBasketCountsMatchTheRawFiles() {
+    Map<Long, Long> expected = new HashMap<>();
+    raw.basketsByProduct.forEach((p, b) -> expected.put(p, (long) b.size()));
+    Map<Long, Long> actual = new HashMap<>();
+    for (Row r :
+        lake.read(spark, Tables.GOLD_PRODUCT_PERFORMANCE)
+            .select("product_id", "baskets")
+            .collectAsList()) {
+      actual.put(r.getLong(0), r.getLong(1));
+    }
+    assertEquals(expected, actual);
+  }
+
+  @Test
+  void recommendationsNeverRepeatAPurchase() {
+    long repeats =
+        spark
+            .sql(
+                "SELECT count(*) FROM delta.`"
+                    + lake.path(Tables.GOLD_CUSTOMER_RECOMMENDATIONS)
+                    + "` r"
+                    + " JOIN delta.`"
+                    + lake.path(Tables.SILVER_TRANSACTIONS)
+                    + "` t"
+                    + " ON r.household_id = t.household_id AND r.product_id = t.product_id")
+            .first()
+            .getLong(0);
+    assertEquals(0, repeats);
+    assertTrue(
+        lake.read(spark, Tables.GOLD_ASSOCIATION_RULES).count() > 0, "the defaults mine rules");
+  }
+
+  @Test
+  void postgresHoldsExactlyTheGoldTables() throws SQLException {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
+      for (TableId table : Tables.GOLD_TABLES) {
+        List<String> columns = Arrays.asList(lake.read(spark, table).columns());
+        Map<String, Long> delta =
+            multiset(
+                lake.read(spark, table).collectAsList().stream()
+                    .map(r -> canonical(columns.stream().map(r::getAs).toList()))
+                    .toList());
+        List<String> served = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT * FROM " + SCHEMA + "." + table.name())) {
+          while (rs.next()) {
+            List<Object> values = new ArrayList<>();
+            for (String col : columns) {
+              Object v = rs.getObject(col);
+              values.add(v instanceof Array a ? Arrays.asList((Object[]) a.getArray()) : v);
+            }
+            served.add(canonical(values));
+          }
+        }
+        assertEquals(delta, multiset(served), table + " in PostgreSQL");
+      }
+    }
+  }
+
+  @Test
+  void aRerunChangesNothing() throws SQLException {
+    Map<TableId, Long> versions = new LinkedHashMap<>();
+    for (TableId t : lake.tables(spark)) {
+      if (!t.layer().equals(Tables.OPS)) {
+        versions.put(t, lake.version(spark, t));
+      }
+    }
+    long published = publishLogRows();
+    JobContext rerun =
+        TestContexts.local(
+            dir.resolve("lake"), TestContexts.sample(), "2018-01-02", "postgres.schema=" + SCHEMA);
+    for (Job job : Pipeline.stagesWith(db)) {
+      assertTrue(JobRunner.execute(job, spark, rerun).upToDate(), job.stage() + " is up to date");
+    }
+    for (Map.Entry<TableId, Long> e : versions.entrySet()) {
+      assertEquals(e.getValue(), lake.version(spark, e.getKey()), e.getKey() + " unchanged");
+    }
+    assertEquals(published, publishLogRows(), "nothing republished");
+    long upToDate =
+        lake.read(spark, Tables.OPS_PIPELINE_RUNS)
+            .filter("status = '" + RunAudit.UP_TO_DATE + "'")
+            .count();
+    assertEquals(
+        Pipeline.stagesWith(db).size(), upToDate, "the audit records each up-to-date stage");
+  }
+
+  private long bronzeRows() {
+    return lake.tables(spark).stream()
+        .filter(t -> t.layer().equals(Tables.BRONZE))
+        .mapToLong(t -> lake.read(spark, t).count())
+        .sum();
+  }
+
+  private long publishLogRows() throws SQLException {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM ops.publish_log WHERE table_schema = '" + SCHEMA + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** A row as text that compares equal across Spark and JDBC types. */
+  static String canonical(List<?> values) {
+    return values.stream().map(EndToEndTest::canonicalValue).collect(Collectors.joining("|"));
+  }
+
+  static String canonicalValue(Object v) {
+    if (v == null) {
+      return "NULL";
+    }
+    if (v instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    if (v instanceof scala.collection.Seq<?> seq) {
+      return canonicalValue(scala.jdk.javaapi.CollectionConverters.asJava(seq));
+    }
+    if (v instanceof List<?> list) {
+      return list.stream()
+          .map(EndToEndTest::canonicalValue)
+          .collect(Collectors.joining(",", "[", "]"));
+    }
+    if (v instanceof Integer i) {
+      return Long.toString(i);
+    }
+    return v.toString();
+  }
+
+  static Map<String, Long> multiset(List<String> rows) {
+    return rows.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+  }
+}
