@@ -89,7 +89,7 @@ public final class Pipeline {
     } catch (UserError e) {
       err.println("error: " + e.getMessage());
       return JobRunner.USAGE;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also Spark's AnalysisException, checked but thrown from Scala
       err.println("error: " + command + " failed: " + JobRunner.oneLine(e));
       return JobRunner.FAILED;
     }
@@ -223,7 +223,7 @@ public final class Pipeline {
     Dataset<Row> result;
     try {
       result = spark.sql(String.join(" ", o.query));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown from Scala
       throw new UserError("query failed: " + JobRunner.oneLine(e));
     }
     out.println(TablePrinter.format(result, o.format, o.limit));

@@ -54,7 +54,7 @@ public final class JobRunner {
       StageResult result = execute(job, spark, ctx);
       out.println(summaryLine(job.stage(), result));
       return 0;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also Spark's AnalysisException, checked but thrown from Scala
       err.println("error: " + job.stage() + " failed: " + oneLine(e));
       return e instanceof UserError ? USAGE : FAILED;
     }
@@ -70,7 +70,7 @@ public final class JobRunner {
       RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), result, null);
       LOG.info(summaryLine(job.stage(), result));
       return result;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also Spark's AnalysisException, checked but thrown from Scala
       LOG.error("stage {} failed", job.stage(), e);
       try {
         RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), null, oneLine(e));
