@@ -46,6 +46,7 @@ public final class Pipeline {
                          one stage
         sql "SELECT ..." Spark SQL over the lake; tables are layer.table
         rules            mine association rules from a basket file (one basket a line)
+        db               serve the local run's PostgreSQL and print its connection URL
 
       bin/pipeline COMMAND --help shows the options of a command.""";
 
@@ -81,6 +82,7 @@ public final class Pipeline {
                 stagesWith(null).stream().filter(j -> j.stage().equals(command)).toList());
         case "sql" -> sql(rest);
         case "rules" -> rules(rest);
+        case "db" -> db(rest);
         default -> {
           err.println("error: unknown command '" + command + "'\n" + USAGE);
           yield JobRunner.USAGE;
@@ -313,6 +315,52 @@ public final class Pipeline {
               + "/rules/frequent_itemsets and "
               + o.outDir
               + "/rules/association_rules");
+    }
+    return 0;
+  }
+
+  /** Options of {@code bin/pipeline db}. */
+  static final class DbOptions {
+    @Option(
+        name = "--lake",
+        metaVar = "DIR",
+        usage = "lake root of the local run (default: the environment's lake.root)")
+    String lake;
+
+    @Option(name = "--port", metaVar = "PORT", usage = "port to listen on (default: a free one)")
+    int port;
+
+    @Option(name = "--help", aliases = "-h", help = true, usage = "show this help")
+    boolean help;
+  }
+
+  /** Serves the embedded PostgreSQL of a local run until the process is stopped. */
+  private int db(String[] args) {
+    DbOptions o = parse(new DbOptions(), args, "db");
+    if (printHelp(out, o, "db [--lake DIR] [--port PORT]", o.help)) {
+      return 0;
+    }
+    JobOptions job = new JobOptions();
+    job.lake = o.lake;
+    java.nio.file.Path data = EmbeddedDatabase.besideLake(job.settings().lakeRoot());
+    if (!java.nio.file.Files.isDirectory(data)) {
+      throw new UserError("no local database at " + data + ": run bin/pipeline run first");
+    }
+    EmbeddedDatabase server = EmbeddedDatabase.start(data, o.port);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    int port = server.port();
+    out.println("PostgreSQL over " + data + " is up; stop it with Ctrl-C");
+    out.println("  JDBC:  jdbc:postgresql://localhost:" + port + "/postgres?user=postgres");
+    out.println("  URL:   postgresql://postgres@localhost:" + port + "/postgres");
+    out.println(
+        "  try:   psql postgresql://postgres@localhost:"
+            + port
+            + "/postgres -c 'SELECT * FROM gold.customer_summary LIMIT 5'");
+    out.flush();
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return 0;
   }

@@ -19,13 +19,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Starts a server over {@code dataDirectory} (created when missing) on a free port. */
   public static EmbeddedDatabase start(Path dataDirectory) {
+    return start(dataDirectory, 0);
+  }
+
+  /** Starts a server over {@code dataDirectory} on {@code port}, or a free port when 0. */
+  public static EmbeddedDatabase start(Path dataDirectory, int port) {
     try {
       Files.createDirectories(dataDirectory);
-      return new EmbeddedDatabase(
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dataDirectory)
-              .setCleanDataDirectory(false)
-              .start());
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      return new EmbeddedDatabase(builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDirectory, e);
     }
