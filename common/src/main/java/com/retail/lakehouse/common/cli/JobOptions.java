@@ -34,6 +34,12 @@ public class JobOptions {
   @Option(name = "--jdbc-url", metaVar = "URL", usage = "PostgreSQL URL (overrides postgres.url)")
   public String jdbcUrl;
 
+  @Option(
+      name = "--orders-api",
+      metaVar = "URL",
+      usage = "base URL of the shop's orders API (overrides orders-api.url)")
+  public String ordersApi;
+
   @Option(name = "--set", metaVar = "KEY=VALUE", usage = "override any configuration key")
   public List<String> overrides = new ArrayList<>();
 
@@ -54,6 +60,9 @@ public class JobOptions {
     }
     if (jdbcUrl != null) {
       all.add("postgres.url=" + jdbcUrl);
+    }
+    if (ordersApi != null) {
+      all.add("orders-api.url=" + ordersApi);
     }
     all.addAll(overrides);
     return ConfigLoader.load(env, configFile, all);
