@@ -34,6 +34,12 @@ public class JobOptions {
   @Option(name = "--jdbc-url", metaVar = "URL", usage = "PostgreSQL URL (overrides postgres.url)")
   public String jdbcUrl;
 
+  @Option(
+      name = "--orders-api",
+      metaVar = "URL",
+      usage = "base URL of the shop's orders API (overrides orders-api.url)")
+  public String ordersApi;
+
   @Option(name = "--set", metaVar = "KEY=VALUE", usage = "override any configuration key")
   public List<String> overrides = new ArrayList<>();
 
@@ -49,6 +55,7 @@ public class JobOptions {
     addIfGiven(all, "lake.root", lake);
     addIfGiven(all, "sources.root", sources);
     addIfGiven(all, "postgres.url", jdbcUrl);
+    addIfGiven(all, "orders-api.url", ordersApi);
     all.addAll(overrides);
     return ConfigLoader.load(env, configFile, all);
   }

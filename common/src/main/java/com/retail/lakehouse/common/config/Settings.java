@@ -4,6 +4,7 @@ import com.retail.lakehouse.common.UserError;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,8 @@ public record Settings(
     Postgres postgres,
     Map<String, String> sparkConf,
     Recommendations recommendations,
-    String piiKeyEnv) {
+    String piiKeyEnv,
+    OrdersApi ordersApi) {
 
   /** Serving database settings; the password is read from the environment variable named here. */
   public record Postgres(String url, String user, String passwordEnv, String schema) {
@@ -37,6 +39,28 @@ public record Settings(
       String itemLevel, double minSupport, double minConfidence, int maxBasketSize, int topN) {
     public static final Set<String> ITEM_LEVELS =
         Set.of("product", "product_type", "product_category");
+  }
+
+  /**
+   * The shop's orders API: where it is, the environment variable holding its bearer token, and how
+   * the extraction pages, overlaps incremental runs and retries.
+   */
+  public record OrdersApi(
+      String url,
+      String tokenEnv,
+      int pageSize,
+      Duration overlap,
+      int maxTries,
+      Duration timeout,
+      Duration backoffInitial) {
+    public boolean isConfigured() {
+      return !url.isBlank();
+    }
+
+    /** The bearer token from the environment, if the variable is set and not empty. */
+    public Optional<String> token() {
+      return Optional.ofNullable(System.getenv(tokenEnv)).filter(t -> !t.isBlank());
+    }
   }
 
   /** Reads and validates every key; the first problem is reported as a {@link UserError}. */
@@ -60,7 +84,15 @@ public record Settings(
                   config.getDouble("recommendations.min-confidence"),
                   config.getInt("recommendations.max-basket-size"),
                   config.getInt("recommendations.top-n")),
-              config.getString("pii.key-env"));
+              config.getString("pii.key-env"),
+              new OrdersApi(
+                  config.getString("orders-api.url"),
+                  config.getString("orders-api.token-env"),
+                  config.getInt("orders-api.page-size"),
+                  config.getDuration("orders-api.overlap"),
+                  config.getInt("orders-api.max-tries"),
+                  config.getDuration("orders-api.timeout"),
+                  config.getDuration("orders-api.backoff-initial")));
       settings.validate();
       return settings;
     } catch (ConfigException e) {
@@ -101,6 +133,24 @@ public record Settings(
         r.maxBasketSize >= 2,
         "recommendations.max-basket-size must be at least 2 (got " + r.maxBasketSize + ")");
     require(r.topN >= 1, "recommendations.top-n must be at least 1 (got " + r.topN + ")");
+    OrdersApi api = ordersApi;
+    require(
+        api.url.isBlank() || api.url.startsWith("http://") || api.url.startsWith("https://"),
+        "orders-api.url must start with http:// or https:// (got '" + api.url + "')");
+    require(
+        api.pageSize >= 1 && api.pageSize <= 1000,
+        "orders-api.page-size must be between 1 and 1000 (got " + api.pageSize + ")");
+    require(
+        !api.overlap.isNegative(),
+        "orders-api.overlap must not be negative (got " + api.overlap + ")");
+    require(
+        api.maxTries >= 1, "orders-api.max-tries must be at least 1 (got " + api.maxTries + ")");
+    require(
+        !api.timeout.isNegative() && !api.timeout.isZero(),
+        "orders-api.timeout must be positive (got " + api.timeout + ")");
+    require(
+        !api.backoffInitial.isNegative(),
+        "orders-api.backoff-initial must not be negative (got " + api.backoffInitial + ")");
   }
 
   private static void require(boolean condition, String message) {

@@ -99,6 +99,23 @@ public final class Lake {
     data.write().format("delta").mode("append").option("mergeSchema", "true").save(path(table));
   }
 
+  /**
+   * Appends rows in one commit that Delta applies at most once per {@code (appId, version)}: a
+   * retried write with a version not above the table's last one for {@code appId} is skipped.
+   * Returns true when the rows were committed, false when Delta skipped them as already written.
+   */
+  public boolean appendOnce(TableId table, Dataset<Row> data, String appId, long version) {
+    SparkSession spark = data.sparkSession();
+    long before = version(spark, table);
+    data.write()
+        .format("delta")
+        .mode("append")
+        .option("txnAppId", appId)
+        .option("txnVersion", version)
+        .save(path(table));
+    return version(spark, table) != before;
+  }
+
   /** Every Delta table under the root, as layer.table. */
   public List<TableId> tables(SparkSession spark) {
     List<TableId> found = new ArrayList<>();

@@ -32,6 +32,10 @@ public final class Tables {
       new TableId(GOLD, "customer_recommendations");
 
   public static final TableId OPS_PIPELINE_RUNS = new TableId(OPS, "pipeline_runs");
+  public static final TableId OPS_WATERMARKS = new TableId(OPS, "watermarks");
+
+  /** Raw pages of the shop's orders API, exactly as received. */
+  public static final TableId BRONZE_ORDERS_RAW = new TableId(BRONZE, "orders_raw");
 
   /** The gold tables, in the order they are published. */
   public static final List<TableId> GOLD_TABLES =
