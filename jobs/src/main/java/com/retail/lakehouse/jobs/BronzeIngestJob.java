@@ -10,11 +10,13 @@ import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.common.quality.Cleaner;
 import com.retail.lakehouse.jobs.bronze.BronzeRows;
 import com.retail.lakehouse.jobs.bronze.Landing;
 import com.retail.lakehouse.jobs.bronze.Source;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +35,7 @@ import org.apache.spark.sql.SparkSession;
 public final class BronzeIngestJob implements Job {
   private static final Logger LOG = LogManager.getLogger(BronzeIngestJob.class);
   private static final String FILE_NAME = "_file_name";
+  private static final String FILES = "files=";
 
   public static void main(String[] args) {
     JobRunner.run(new BronzeIngestJob(), args);
@@ -68,13 +71,13 @@ public final class BronzeIngestJob implements Job {
               .schema(BronzeRows.readSchema(source))
               .option("header", "true")
               .option("mode", "PERMISSIVE")
-              .option(
-                  "columnNameOfCorruptRecord",
-                  com.retail.lakehouse.common.quality.Cleaner.CORRUPT_RECORD)
+              .option("columnNameOfCorruptRecord", Cleaner.CORRUPT_RECORD)
               .csv(fresh.stream().map(Path::toString).toArray(String[]::new))
               .withColumn(FILE_NAME, col("_metadata.file_name"));
       lake.append(
-          table, BronzeRows.withIngestMetadata(read, source, FILE_NAME, ctx.runId(), ingestedAt));
+          table,
+          BronzeRows.withIngestMetadata(read, source, FILE_NAME, ctx.runId(), ingestedAt),
+          filesMetadata(fresh));
       long rows = lake.lastCommitRows(spark, table);
       LOG.info(
           "{}: ingested {} rows from {}", table, rows, fresh.stream().map(Path::getName).toList());
@@ -90,14 +93,18 @@ public final class BronzeIngestJob implements Job {
     return built.details().isEmpty() ? StageResult.skipped() : built;
   }
 
-  private static Set<String> ingestedFiles(SparkSession spark, Lake lake, TableId table) {
+  /** Each bronze append records the files it read in its commit: "files=a.csv.gz,b.csv.gz". */
+  static String filesMetadata(List<Path> files) {
+    return FILES + String.join(",", files.stream().map(Path::getName).toList());
+  }
+
+  /** The files ingested into the table so far, from its commits' metadata (no data is read). */
+  static Set<String> ingestedFiles(SparkSession spark, Lake lake, TableId table) {
     Set<String> names = new HashSet<>();
-    if (lake.exists(spark, table)) {
-      lake.read(spark, table)
-          .select("_source_file")
-          .distinct()
-          .collectAsList()
-          .forEach(r -> names.add(r.getString(0)));
+    for (String metadata : lake.commitMetadata(spark, table)) {
+      if (metadata.startsWith(FILES)) {
+        names.addAll(Arrays.asList(metadata.substring(FILES.length()).split(",")));
+      }
     }
     return names;
   }

@@ -19,6 +19,9 @@ import com.retail.lakehouse.common.spark.Sessions;
 import com.retail.lakehouse.jobs.recommend.BasketMining;
 import com.retail.lakehouse.jobs.runner.RunSummary;
 import com.retail.lakehouse.jobs.runner.TablePrinter;
+import com.retail.lakehouse.jobs.shop.OrdersExtractJob;
+import com.retail.lakehouse.jobs.shop.ShopApiCommand;
+import com.retail.lakehouse.jobs.shop.ShopApiSimulator;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -41,12 +44,14 @@ public final class Pipeline {
       usage: bin/pipeline COMMAND [options]
 
       commands:
-        run              every stage: bronze, silver, gold, recommendations, publish
-        bronze | silver | gold | recommendations | publish
+        run              every stage: bronze, orders_extract, silver, gold, recommendations,
+                         publish; locally, with no --orders-api, against a simulated shop API
+        bronze | orders_extract | silver | gold | recommendations | publish
                          one stage
         sql "SELECT ..." Spark SQL over the lake; tables are layer.table
         rules            mine association rules from a basket file (one basket a line)
         db               serve the local run's PostgreSQL and print its connection URL
+        shop-api         serve a simulated web-shop orders API: --port P [--orders N] [--seed S]
 
       bin/pipeline COMMAND --help shows the options of a command.""";
 
@@ -75,7 +80,7 @@ public final class Pipeline {
     try {
       return switch (command) {
         case "run" -> runStages(command, rest, stagesWith(null));
-        case "bronze", "silver", "gold", "recommendations", "publish" ->
+        case "bronze", "orders_extract", "silver", "gold", "recommendations", "publish" ->
             runStages(
                 command,
                 rest,
@@ -83,6 +88,7 @@ public final class Pipeline {
         case "sql" -> sql(rest);
         case "rules" -> rules(rest);
         case "db" -> db(rest);
+        case "shop-api" -> ShopApiCommand.run(rest, out, err);
         default -> {
           err.println("error: unknown command '" + command + "'\n" + USAGE);
           yield JobRunner.USAGE;
@@ -104,6 +110,7 @@ public final class Pipeline {
   static List<Job> stagesWith(Postgres database) {
     return List.of(
         new BronzeIngestJob(),
+        new OrdersExtractJob(),
         new SilverJob(),
         new GoldJob(),
         new RecommendationsJob(),
@@ -134,6 +141,16 @@ public final class Pipeline {
       return 0;
     }
     JobContext ctx = options.context();
+    ShopApiSimulator shop = null;
+    if (stages.stream().anyMatch(j -> j instanceof OrdersExtractJob)
+        && !ctx.settings().ordersApi().isConfigured()
+        && ctx.settings().env().equals("local")) {
+      shop = ShopApiCommand.simulatorForLocalRun(ctx.settings().sourcesRoot()).start(0);
+      out.println("no --orders-api given: simulated shop API at " + shop.url());
+      options.runId = ctx.runId();
+      options.overrides.add("orders-api.url=" + shop.url());
+      ctx = options.context();
+    }
     boolean publishes = stages.stream().anyMatch(j -> j instanceof PublishJob);
     EmbeddedDatabase embedded =
         publishes && !ctx.settings().postgres().isConfigured()
@@ -171,6 +188,9 @@ public final class Pipeline {
     } finally {
       if (embedded != null) {
         embedded.close();
+      }
+      if (shop != null) {
+        shop.close();
       }
     }
   }

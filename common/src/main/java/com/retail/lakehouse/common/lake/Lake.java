@@ -96,7 +96,32 @@ public final class Lake {
 
   /** Appends rows in one commit. */
   public void append(TableId table, Dataset<Row> data) {
-    data.write().format("delta").mode("append").option("mergeSchema", "true").save(path(table));
+    append(table, data, null);
+  }
+
+  /** Appends rows in one commit that carries {@code userMetadata} (may be null). */
+  public void append(TableId table, Dataset<Row> data, String userMetadata) {
+    var writer = data.write().format("delta").mode("append").option("mergeSchema", "true");
+    if (userMetadata != null) {
+      writer = writer.option("userMetadata", userMetadata);
+    }
+    writer.save(path(table));
+  }
+
+  /** The {@code userMetadata} of every commit of the table that carried one, oldest first. */
+  public List<String> commitMetadata(SparkSession spark, TableId table) {
+    if (!exists(spark, table)) {
+      return List.of();
+    }
+    return DeltaTable.forPath(spark, path(table))
+        .history()
+        .filter("userMetadata IS NOT NULL")
+        .orderBy("version")
+        .select("userMetadata")
+        .collectAsList()
+        .stream()
+        .map(r -> r.getString(0))
+        .toList();
   }
 
   /**

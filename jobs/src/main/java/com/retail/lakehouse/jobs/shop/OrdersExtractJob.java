@@ -124,7 +124,7 @@ public final class OrdersExtractJob implements Job {
     Optional<Instant> newWatermark = extraction.maxUpdatedAt();
     if (newWatermark.isEmpty()) {
       LOG.info("{}: no order updated since {}, nothing written", stage(), since.orElse(null));
-      return result.written(Tables.BRONZE_ORDERS_RAW.name(), 0).build();
+      return StageResult.skipped();
     }
 
     Dataset<Row> pages = toRows(spark, extraction.pages(), ctx.runId(), Instant.now());
@@ -146,9 +146,9 @@ public final class OrdersExtractJob implements Job {
     beforeWatermark.run();
     Watermarks.advance(spark, lake, SOURCE, newWatermark.get(), ctx.runId(), Instant.now());
     LOG.info("{}: watermark of {} advanced to {}", stage(), SOURCE, newWatermark.get());
-    return result
-        .written(Tables.BRONZE_ORDERS_RAW.name(), committed ? extraction.pages().size() : 0)
-        .build();
+    return committed
+        ? result.written(Tables.BRONZE_ORDERS_RAW.name(), extraction.pages().size()).build()
+        : StageResult.skipped();
   }
 
   /** The pages as bronze rows: body exactly as received, with where and when it came from. */

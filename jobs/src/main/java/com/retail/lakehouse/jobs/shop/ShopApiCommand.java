@@ -123,6 +123,19 @@ public final class ShopApiCommand {
     return simulator;
   }
 
+  /**
+   * The simulator a local {@code bin/pipeline run} extracts from when no orders API is given: the
+   * default seed and order count, no faults, so every local run sees the same orders.
+   */
+  public static ShopApiSimulator simulatorForLocalRun(String sourcesRoot) {
+    Path products = Path.of(sourcesRoot, "products.csv.gz");
+    Options defaults = new Options();
+    return ShopApiSimulator.withCatalogue(
+        defaults.seed,
+        Files.isRegularFile(products) ? products : defaultProducts(),
+        defaults.orders);
+  }
+
   private static Path defaultProducts() {
     String home = System.getenv("LAKEHOUSE_HOME");
     return Path.of(home != null ? home : ".", "data/sample/completejourney/products.csv.gz");
