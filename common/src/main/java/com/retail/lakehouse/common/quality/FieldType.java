@@ -36,7 +36,9 @@ public enum FieldType {
    * null when the text is not a number or has a fraction.
    */
   private static Column whole(Column raw) {
-    Column exact = raw.try_cast(DataTypes.createDecimalType(38, 0));
+    // decimal(32,0) and decimal(38,6) widen losslessly to decimal(38,6) for the comparison; with
+    // decimal(38,0) Spark would compare at scale 0, rounding 1.5 to 2 and accepting the fraction.
+    Column exact = raw.try_cast(DataTypes.createDecimalType(32, 0));
     Column precise = raw.try_cast(DataTypes.createDecimalType(38, 6));
     return when(exact.isNotNull().and(precise.equalTo(exact)), exact);
   }

@@ -1,0 +1,172 @@
+package com.retail.lakehouse.jobs.silver;
+
+import static com.retail.lakehouse.jobs.support.Frames.expect;
+import static com.retail.lakehouse.jobs.support.Frames.values;
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.retail.lakehouse.common.cli.JobContext;
+import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.jobs.BronzeIngestJob;
+import com.retail.lakehouse.jobs.SilverJob;
+import com.retail.lakehouse.jobs.support.TestContexts;
+import com.retail.lakehouse.jobs.support.TestSpark;
+import com.retail.lakehouse.jobs.support.TinyLanding;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Silver over the bronze of {@link TinyLanding}, whose comments give each row's fate: 24 rows read,
+ * 9 quarantined (transactions 3, campaign_descriptions 1, campaigns 2, coupons 1,
+ * coupon_redemptions 1, promotions 1), 1 duplicate (transactions).
+ */
+class SilverJobTest {
+  private static final List<String> SOURCES =
+      List.of(
+          "products",
+          "transactions",
+          "demographics",
+          "campaign_descriptions",
+          "campaigns",
+          "coupons",
+          "coupon_redemptions",
+          "promotions");
+
+  private static Map<String, Long> counts(SparkSession spark, Lake lake, List<TableId> tables) {
+    Map<String, Long> c = new LinkedHashMap<>();
+    tables.forEach(t -> c.put(t.toString(), lake.read(spark, t).count()));
+    return c;
+  }
+
+  private static Map<String, Long> versions(SparkSession spark, Lake lake, List<TableId> tables) {
+    Map<String, Long> v = new LinkedHashMap<>();
+    tables.forEach(t -> v.put(t.toString(), lake.version(spark, t)));
+    return v;
+  }
+
+  @Test
+  void cleansTinyBronzeAndIsUpToDateOnARerun(@TempDir Path tmp) throws Exception {
+    SparkSession spark = TestSpark.get();
+    Path landing = Files.createDirectories(tmp.resolve("landing"));
+    TinyLanding.write(landing);
+    JobContext ctx = TestContexts.local(tmp.resolve("lake"), landing, "2017-03-01");
+    Lake lake = ctx.lake();
+    JobRunner.execute(new BronzeIngestJob(), spark, ctx);
+
+    StageResult result = JobRunner.execute(new SilverJob(), spark, ctx);
+    assertEquals(24, result.rowsRead());
+    assertEquals(9, result.rowsQuarantined());
+    assertEquals(1, result.rowsDuplicate());
+    // kept rows 3+3+2+1+2+1+1+1 = 14, plus 3 households (1 and 2 bought, 1 and 3 have demographics)
+    assertEquals(17, result.rowsWritten());
+    assertEquals(7L, result.details().get("transactions.read"));
+    assertEquals(3L, result.details().get("transactions.quarantined"));
+    assertEquals(1L, result.details().get("transactions.duplicates"));
+
+    Map<String, Long> silver = new LinkedHashMap<>();
+    silver.put("silver.products", 3L);
+    silver.put("silver.transactions", 3L);
+    silver.put("silver.households", 3L);
+    silver.put("silver.campaigns", 1L);
+    silver.put("silver.campaign_households", 2L);
+    silver.put("silver.coupons", 1L);
+    silver.put("silver.coupon_redemptions", 1L);
+    silver.put("silver.promotions", 1L);
+    assertEquals(silver, counts(spark, lake, SilverJob.OUTPUTS));
+
+    List<TableId> quarantine = SOURCES.stream().map(Tables::quarantine).toList();
+    Map<String, Long> quarantined = new LinkedHashMap<>();
+    List.of(0L, 3L, 0L, 1L, 2L, 1L, 1L, 1L)
+        .forEach(n -> quarantined.put(quarantine.get(quarantined.size()).toString(), n));
+    assertEquals(quarantined, counts(spark, lake, quarantine));
+
+    assertEquals(
+        List.of(
+            expect("999", List.of("unknown_product")),
+            expect("100", List.of("negative_quantity")),
+            // "9,9,9": the reader fills the first three of eleven fields, the rest are missing
+            expect(
+                null,
+                List.of(
+                    "malformed_line",
+                    "missing:product_id",
+                    "missing:quantity",
+                    "missing:sales_value",
+                    "missing:transaction_timestamp"))),
+        values(
+            lake.read(spark, Tables.quarantine("transactions"))
+                .orderBy(col("_corrupt_record").asc_nulls_first(), col("product_id").desc())
+                .select("product_id", "failed_rules")));
+
+    assertEquals(
+        List.of(
+            // 3.865 rounds half-up to 3.87; the timestamp's UTC date
+            expect(
+                1001L,
+                100L,
+                1,
+                new BigDecimal("3.87"),
+                new BigDecimal("0.50"),
+                Date.valueOf("2017-01-28")),
+            expect(
+                1001L,
+                200L,
+                2,
+                new BigDecimal("2.00"),
+                new BigDecimal("0.00"),
+                Date.valueOf("2017-01-28")),
+            expect(
+                1002L,
+                100L,
+                1,
+                new BigDecimal("1.00"),
+                new BigDecimal("0.00"),
+                Date.valueOf("2017-01-29"))),
+        values(
+            lake.read(spark, Tables.SILVER_TRANSACTIONS)
+                .orderBy("basket_id", "product_id")
+                .select(
+                    "basket_id",
+                    "product_id",
+                    "quantity",
+                    "sales_value",
+                    "retail_disc",
+                    "transaction_date")));
+    assertEquals(
+        List.of(expect(1L, true, "65+"), expect(2L, false, null), expect(3L, true, "45-54")),
+        values(
+            lake.read(spark, Tables.SILVER_HOUSEHOLDS)
+                .orderBy("household_id")
+                .select("household_id", "has_demographics", "age")));
+
+    List<TableId> written = new ArrayList<>(SilverJob.OUTPUTS);
+    written.addAll(quarantine);
+    Map<String, Long> before = versions(spark, lake, written);
+    StageResult rerun = JobRunner.execute(new SilverJob(), spark, ctx);
+    assertTrue(rerun.upToDate());
+    assertEquals(before, versions(spark, lake, written));
+
+    assertEquals(
+        List.of(expect("succeeded", 24L, 17L, 9L, 1L), expect("up_to_date", 0L, 0L, 0L, 0L)),
+        values(
+            lake.read(spark, Tables.OPS_PIPELINE_RUNS)
+                .filter(col("stage").equalTo("silver"))
+                .orderBy("started_at")
+                .select(
+                    "status", "rows_read", "rows_written", "rows_quarantined", "rows_duplicate")));
+  }
+}
