@@ -1,5 +1,8 @@
 package com.retail.lakehouse.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.JobRunner;
@@ -11,6 +14,7 @@ import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.jobs.gold.CustomerSummary;
 import com.retail.lakehouse.jobs.gold.ProductPerformance;
 import com.retail.lakehouse.jobs.gold.SalesByDayDepartment;
+import java.sql.Date;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,7 +53,10 @@ public final class GoldJob implements Job {
     if (!ctx.force() && lake.upToDate(spark, fingerprint, OUTPUTS)) {
       return StageResult.skipped();
     }
-    Dataset<Row> tx = lake.read(spark, Tables.SILVER_TRANSACTIONS);
+    // As of the logical date: a backfill sees only what had happened by then.
+    Dataset<Row> tx =
+        lake.read(spark, Tables.SILVER_TRANSACTIONS)
+            .filter(col("transaction_date").leq(lit(Date.valueOf(ctx.logicalDate()))));
     Dataset<Row> products = lake.read(spark, Tables.SILVER_PRODUCTS);
     StageResult.Builder result = new StageResult.Builder().read("transactions", tx.count());
 

@@ -36,10 +36,10 @@ public enum FieldType {
    * null when the text is not a number or has a fraction.
    */
   private static Column whole(Column raw) {
-    // decimal(32,0) and decimal(38,6) widen losslessly to decimal(38,6) for the comparison; with
+    // decimal(28,0) and decimal(38,10) widen losslessly to decimal(38,10) for the comparison; with
     // decimal(38,0) Spark would compare at scale 0, rounding 1.5 to 2 and accepting the fraction.
-    Column exact = raw.try_cast(DataTypes.createDecimalType(32, 0));
-    Column precise = raw.try_cast(DataTypes.createDecimalType(38, 6));
+    Column exact = raw.try_cast(DataTypes.createDecimalType(28, 0));
+    Column precise = raw.try_cast(DataTypes.createDecimalType(38, 10));
     return when(exact.isNotNull().and(precise.equalTo(exact)), exact);
   }
 

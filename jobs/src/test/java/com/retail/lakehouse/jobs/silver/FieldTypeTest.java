@@ -81,6 +81,7 @@ class FieldTypeTest {
     assertEquals(40128000000L, typed("4.0128e+10", "l")); // 4.0128 * 10^10
     assertEquals(900000, typed("9e+05", "i"));
     assertNull(typed("1.5", "l"));
+    assertNull(typed("1.0000001", "l"), "a fraction at the seventh decimal is still a fraction");
     assertNull(typed("1.5", "i"));
     assertNull(typed("abc", "l"));
     assertEquals(12, typed("12", "i"));
