@@ -367,7 +367,10 @@ class PublishGoldTablesTest {
     PostgresPublisher publisher = new PostgresPublisher(TestDatabase.get(), SCHEMA);
     for (int version = 10; version < 12; version++) {
       for (Gold g : gold()) {
-        publisher.publish(delta(g, version), g.table(), g.key(), version, "run-" + version);
+        // every table once; twice the ones with the most to carry over (gin index, comments)
+        if (version == 10 || List.of("association_rules", "customer_summary").contains(g.table())) {
+          publisher.publish(delta(g, version), g.table(), g.key(), version, "run-" + version);
+        }
       }
       assertEquals(indexesBefore, query(catalog));
       assertEquals(commentsBefore, query(comments));
