@@ -1,6 +1,5 @@
 package com.retail.lakehouse.common.publish;
 
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -49,12 +50,11 @@ public final class PostgresPublisher {
   /** Parallel COPY streams when none is given. */
   public static final int DEFAULT_PARTITIONS = 4;
 
-  private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
+  private static final Logger LOG = LogManager.getLogger(PostgresPublisher.class);
 
   private final Postgres db;
   private final String schema;
   private final int partitions;
-  private boolean migrated;
 
   public PostgresPublisher(Postgres db, String schema) {
     this(db, schema, DEFAULT_PARTITIONS);
@@ -75,10 +75,7 @@ public final class PostgresPublisher {
   public Outcome publish(
       Dataset<Row> data, String table, List<String> primaryKey, long deltaVersion, String runId) {
     long started = System.currentTimeMillis();
-    if (!migrated) {
-      ServingSchema.migrate(db, schema);
-      migrated = true;
-    }
+    ServingSchema.migrateOnce(db, schema);
     String target = qualified(table);
     String staging = qualified(table + "__staging");
     try (Connection c = db.connect()) {
@@ -107,7 +104,9 @@ public final class PostgresPublisher {
           st.execute("DROP TABLE IF EXISTS " + staging); // left by a publish that was killed
           st.execute("CREATE TABLE " + staging + " (LIKE " + target + " INCLUDING ALL)");
         }
+        long copyStarted = System.currentTimeMillis();
         Tuple2<Long, String> sent = copy(data, staging);
+        long verifyStarted = System.currentTimeMillis();
         c.setAutoCommit(false);
         Tuple2<Long, String> staged = countAndChecksum(c, data, staging);
         if (!staged.equals(sent)) {
@@ -122,9 +121,18 @@ public final class PostgresPublisher {
                   + sent._2()
                   + "; publish abandoned, the served table is unchanged");
         }
+        long swapStarted = System.currentTimeMillis();
         swap(c, table);
         log(c, table, deltaVersion, sent, System.currentTimeMillis() - started, runId);
         c.commit();
+        LOG.info(
+            "{}.{}: {} rows COPied in {} ms, verified in {} ms, swapped in {} ms",
+            schema,
+            table,
+            sent._1(),
+            verifyStarted - copyStarted,
+            swapStarted - verifyStarted,
+            System.currentTimeMillis() - swapStarted);
         return new Outcome(sent._1(), false);
       } catch (Exception e) { // also Spark's SparkException, checked but thrown from Scala
         abandon(c, staging);

@@ -2,6 +2,8 @@ package com.retail.lakehouse.common.publish;
 
 import com.retail.lakehouse.common.UserError;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -13,7 +15,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  * <schema>.flyway_schema_history}, so several schemas (environments, tests) can share a database.
  */
 public final class ServingSchema {
+  private static final Set<String> MIGRATED = ConcurrentHashMap.newKeySet();
+
   private ServingSchema() {}
+
+  /** Migrates {@code schema} unless this JVM already did. */
+  public static void migrateOnce(Postgres db, String schema) {
+    if (!MIGRATED.contains(db.url() + " " + schema)) {
+      migrate(db, schema);
+    }
+  }
 
   /** Applies the pending migrations to {@code schema}; returns how many were applied. */
   public static int migrate(Postgres db, String schema) {
@@ -33,6 +44,7 @@ public final class ServingSchema {
             .load();
     try {
       MigrateResult result = flyway.migrate();
+      MIGRATED.add(db.url() + " " + schema);
       return result.migrationsExecuted;
     } catch (FlywayException e) {
       throw new UserError(
