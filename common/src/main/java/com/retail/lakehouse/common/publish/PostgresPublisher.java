@@ -21,12 +21,15 @@ import scala.Tuple2;
  * Publishes a table into PostgreSQL atomically.
  *
  * <ol>
- *   <li>{@code <table>__staging} is created {@code LIKE} the served table {@code INCLUDING ALL}
- *       (columns, defaults, constraints, primary key, indexes, column comments) and committed.
+ *   <li>{@code <table>__staging} is created {@code LIKE} the served table {@code INCLUDING ALL
+ *       EXCLUDING INDEXES} (columns, defaults, NOT NULL and CHECK constraints, column comments) and
+ *       committed.
  *   <li>Each Spark partition COPies its rows into it over a connection of its own, in parallel, and
  *       returns its row count and checksum ({@link RowChecksum}) taken from the rows read.
- *   <li>PostgreSQL's count and checksum of the staged rows must equal those; otherwise the publish
- *       is abandoned and the served table is untouched.
+ *   <li>The served table's indexes, primary key and unique constraints are built on the staging
+ *       table (faster after the load than during it). PostgreSQL's count and checksum of the staged
+ *       rows must equal the lake's; otherwise the publish is abandoned and the served table is
+ *       untouched.
  *   <li>In one transaction the served table is locked, dropped, and the staging table renamed in
  *       its place; its indexes get the served ones' names back, and the table comment and grants of
  *       the served table are re-applied; {@code ops.publish_log} gets its row. Commit.
@@ -102,11 +105,15 @@ public final class PostgresPublisher {
                     + ")");
           }
           st.execute("DROP TABLE IF EXISTS " + staging); // left by a publish that was killed
-          st.execute("CREATE TABLE " + staging + " (LIKE " + target + " INCLUDING ALL)");
+          // everything but the indexes, which are built after the load: faster than maintaining
+          // them row by row during the COPY
+          st.execute(
+              "CREATE TABLE " + staging + " (LIKE " + target + " INCLUDING ALL EXCLUDING INDEXES)");
         }
         long copyStarted = System.currentTimeMillis();
         Tuple2<Long, String> sent = copy(data, staging);
         long verifyStarted = System.currentTimeMillis();
+        buildIndexes(c, target, staging);
         c.setAutoCommit(false);
         Tuple2<Long, String> staged = countAndChecksum(c, data, staging);
         if (!staged.equals(sent)) {
@@ -126,7 +133,7 @@ public final class PostgresPublisher {
         log(c, table, deltaVersion, sent, System.currentTimeMillis() - started, runId);
         c.commit();
         LOG.info(
-            "{}.{}: {} rows COPied in {} ms, verified in {} ms, swapped in {} ms",
+            "{}.{}: {} rows COPied in {} ms, indexed and verified in {} ms, swapped in {} ms",
             schema,
             table,
             sent._1(),
@@ -215,6 +222,44 @@ public final class PostgresPublisher {
       }
       for (String grant : grants) {
         st.execute(grant.replace("%TABLE%", target));
+      }
+    }
+  }
+
+  /**
+   * Builds on the staging table the served table's indexes and the constraints they back (primary
+   * key, unique, exclusion), under names PostgreSQL chooses; the swap gives the served names back.
+   */
+  private static void buildIndexes(Connection c, String target, String staging)
+      throws SQLException {
+    List<String> ddl = new ArrayList<>();
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT pg_get_indexdef(i.indexrelid), i.indisunique,"
+                + " (SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k"
+                + " WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid"
+                + " AND k.contype IN ('p', 'u', 'x'))"
+                + " FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid"
+                + " WHERE i.indrelid = ?::regclass ORDER BY x.relname")) {
+      q.setString(1, target);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          String def = rs.getString(1);
+          String constraint = rs.getString(3);
+          ddl.add(
+              constraint != null
+                  ? "ALTER TABLE " + staging + " ADD " + constraint
+                  : "CREATE "
+                      + (rs.getBoolean(2) ? "UNIQUE " : "")
+                      + "INDEX ON "
+                      + staging
+                      + def.substring(def.indexOf(" USING ")));
+        }
+      }
+    }
+    try (Statement st = c.createStatement()) {
+      for (String statement : ddl) {
+        st.execute(statement);
       }
     }
   }

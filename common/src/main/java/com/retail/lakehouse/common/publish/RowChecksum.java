@@ -22,12 +22,13 @@ import org.apache.spark.sql.types.StructType;
  * served rows) compute identically: the sum, modulo 2^64, of one 64-bit hash per row.
  *
  * <p>A row's hash is the first 16 hex digits of the MD5 of its fields' tokens joined by commas; a
- * field's token is {@code N} for null, else the MD5 of a canonical text that both engines render
- * exactly: integers, booleans, text and decimals as PostgreSQL prints them (decimals keep their
- * scale, as {@code numeric(p,s)} does); doubles as the 16 hex digits of their IEEE-754 bits ({@code
- * float8send}), so no decimal rendering is involved; dates as {@code YYYY-MM-DD}; timestamps as
- * microseconds since the epoch; arrays as {@code [t1,t2,...]} of their elements' tokens. Hashing
- * each field keeps separators inside values from colliding.
+ * field's token is {@code N} for null, else its canonical text prefixed by the text's length in
+ * characters (code points) and a colon, so that no separator inside a value can make two rows
+ * alike. The canonical texts are ones both engines render exactly: integers, booleans, text and
+ * decimals as PostgreSQL prints them (decimals keep their scale, as {@code numeric(p,s)} does);
+ * doubles as the 16 hex digits of their IEEE-754 bits ({@code float8send}), so no decimal rendering
+ * is involved; dates as {@code YYYY-MM-DD}; timestamps as microseconds since the epoch; arrays as
+ * {@code [t1,t2,...]} of their elements' tokens. One MD5 per row keeps both sides cheap.
  */
 public final class RowChecksum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -61,7 +62,11 @@ public final class RowChecksum implements Serializable {
   }
 
   private String token(Object value, DataType type) {
-    return value == null ? "N" : md5Hex(text(value, type));
+    if (value == null) {
+      return "N";
+    }
+    String text = text(value, type);
+    return text.codePointCount(0, text.length()) + ":" + text;
   }
 
   private String text(Object value, DataType type) {
@@ -132,7 +137,8 @@ public final class RowChecksum implements Serializable {
   }
 
   private static String tokenSql(String column, DataType type) {
-    return "coalesce(md5(" + textSql(column, type) + "), 'N')";
+    String text = textSql(column, type);
+    return "coalesce(length(" + text + ") || ':' || " + text + ", 'N')";
   }
 
   private static String textSql(String c, DataType type) {
