@@ -182,8 +182,15 @@ public final class PostgresPublisher {
     return new Tuple2<>(rows, RowChecksum.format(sum));
   }
 
-  private static Tuple2<Long, String> countAndChecksum(
-      Connection c, Dataset<Row> data, String staging) throws SQLException {
+  private Tuple2<Long, String> countAndChecksum(Connection c, Dataset<Row> data, String staging)
+      throws SQLException {
+    try (Statement st = c.createStatement()) {
+      // statistics for the readers of the table-to-be, and a parallel scan for the checksum
+      st.execute("ANALYZE " + staging);
+      st.execute("SET LOCAL max_parallel_workers_per_gather = " + partitions);
+      st.execute("SET LOCAL parallel_setup_cost = 0");
+      st.execute("SET LOCAL parallel_tuple_cost = 0");
+    }
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(new RowChecksum(data.schema()).sql(staging))) {
       rs.next();
