@@ -18,6 +18,7 @@ import com.retail.lakehouse.common.publish.EmbeddedDatabase;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.spark.Sessions;
 import com.retail.lakehouse.jobs.recommend.BasketMining;
+import com.retail.lakehouse.jobs.runner.PublishBenchmark;
 import com.retail.lakehouse.jobs.runner.RunSummary;
 import com.retail.lakehouse.jobs.runner.TablePrinter;
 import com.retail.lakehouse.jobs.shop.OrdersExtractJob;
@@ -53,6 +54,8 @@ public final class Pipeline {
         rules            mine association rules from a basket file (one basket a line)
         db               serve the local run's PostgreSQL and print its connection URL
         shop-api         serve a simulated web-shop orders API: --port P [--orders N] [--seed S]
+        bench-publish    publish rate (rows/s) of the COPY publish beside Spark's JDBC writer:
+                         [--rows N] [--partitions P] [--jdbc-url URL]
 
       bin/pipeline COMMAND --help shows the options of a command.""";
 
@@ -90,6 +93,7 @@ public final class Pipeline {
         case "rules" -> rules(rest);
         case "db" -> db(rest);
         case "shop-api" -> ShopApiCommand.run(rest, out, err);
+        case "bench-publish" -> benchPublish(rest);
         default -> {
           err.println("error: unknown command '" + command + "'\n" + USAGE);
           yield JobRunner.USAGE;
@@ -194,6 +198,14 @@ public final class Pipeline {
         shop.close();
       }
     }
+  }
+
+  private int benchPublish(String[] args) {
+    PublishBenchmark.Options o = parse(new PublishBenchmark.Options(), args, "bench-publish");
+    if (printHelp(out, o, "bench-publish [--rows N] [--partitions P] [options]", o.help)) {
+      return 0;
+    }
+    return PublishBenchmark.run(o, out);
   }
 
   /** Options of {@code bin/pipeline sql}. */

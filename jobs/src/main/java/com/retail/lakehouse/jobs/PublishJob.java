@@ -11,6 +11,7 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.publish.PostgresPublisher;
+import com.retail.lakehouse.common.publish.ServingSchema;
 import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
@@ -61,7 +62,9 @@ public final class PublishJob implements Job {
     lake.requireTables(spark, Tables.GOLD_TABLES, "gold and recommendations");
     Settings.Postgres conf = ctx.settings().postgres();
     Postgres target = database != null ? database : configured(conf);
-    PostgresPublisher publisher = new PostgresPublisher(target, conf.schema());
+    ServingSchema.migrate(target, conf.schema());
+    PostgresPublisher publisher =
+        new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
     StageResult.Builder result = new StageResult.Builder();
     boolean anyPublished = false;
     for (TableId table : Tables.GOLD_TABLES) {

@@ -23,7 +23,8 @@ public record Settings(
     OrdersApi ordersApi) {
 
   /** Serving database settings; the password is read from the environment variable named here. */
-  public record Postgres(String url, String user, String passwordEnv, String schema) {
+  public record Postgres(
+      String url, String user, String passwordEnv, String schema, int publishPartitions) {
     public boolean isConfigured() {
       return !url.isBlank();
     }
@@ -76,7 +77,8 @@ public record Settings(
                   config.getString("postgres.url"),
                   config.getString("postgres.user"),
                   config.getString("postgres.password-env"),
-                  config.getString("postgres.schema")),
+                  config.getString("postgres.schema"),
+                  config.getInt("postgres.publish-partitions")),
               sparkConf(config),
               new Recommendations(
                   config.getString("recommendations.item-level"),
@@ -117,6 +119,9 @@ public record Settings(
     require(
         postgres.schema.matches("[a-z_][a-z0-9_]*"),
         "postgres.schema must be a lower-case SQL identifier (got '" + postgres.schema + "')");
+    require(
+        postgres.publishPartitions >= 1,
+        "postgres.publish-partitions must be at least 1 (got " + postgres.publishPartitions + ")");
     Recommendations r = recommendations;
     require(
         Recommendations.ITEM_LEVELS.contains(r.itemLevel),

@@ -86,6 +86,7 @@ class ConfigLoaderTest {
         "recommendations.top-n=abc|recommendations.top-n",
         "postgres.url=mysql://db/retail|postgres.url must start with jdbc:postgresql:",
         "postgres.schema=Gold|postgres.schema must be a lower-case SQL identifier",
+        "postgres.publish-partitions=0|postgres.publish-partitions must be at least 1 (got 0)",
         "lake.root=|lake.root is empty",
         "no-equals-sign|--set expects key=value (got 'no-equals-sign')"
       })
