@@ -20,6 +20,8 @@ import com.retail.lakehouse.jobs.recommend.BasketMining;
 import com.retail.lakehouse.jobs.runner.RunSummary;
 import com.retail.lakehouse.jobs.runner.TablePrinter;
 import com.retail.lakehouse.jobs.shop.OrdersExtractJob;
+import com.retail.lakehouse.jobs.shop.OrdersGoldJob;
+import com.retail.lakehouse.jobs.shop.OrdersSilverJob;
 import com.retail.lakehouse.jobs.shop.ShopApiCommand;
 import com.retail.lakehouse.jobs.shop.ShopApiSimulator;
 import java.io.File;
@@ -44,9 +46,11 @@ public final class Pipeline {
       usage: bin/pipeline COMMAND [options]
 
       commands:
-        run              every stage: bronze, orders_extract, silver, gold, recommendations,
-                         publish; locally, with no --orders-api, against a simulated shop API
-        bronze | orders_extract | silver | gold | recommendations | publish
+        run              every stage: bronze, orders_extract, silver, orders_silver, gold,
+                         orders_gold, recommendations, publish; locally, with no --orders-api,
+                         against a simulated shop API
+        bronze | orders_extract | silver | orders_silver | gold | orders_gold |
+        recommendations | publish
                          one stage
         sql "SELECT ..." Spark SQL over the lake; tables are layer.table
         rules            mine association rules from a basket file (one basket a line)
@@ -80,7 +84,14 @@ public final class Pipeline {
     try {
       return switch (command) {
         case "run" -> runStages(command, rest, stagesWith(null));
-        case "bronze", "orders_extract", "silver", "gold", "recommendations", "publish" ->
+        case "bronze",
+                "orders_extract",
+                "silver",
+                "orders_silver",
+                "gold",
+                "orders_gold",
+                "recommendations",
+                "publish" ->
             runStages(
                 command,
                 rest,
@@ -112,7 +123,9 @@ public final class Pipeline {
         new BronzeIngestJob(),
         new OrdersExtractJob(),
         new SilverJob(),
+        new OrdersSilverJob(),
         new GoldJob(),
+        new OrdersGoldJob(),
         new RecommendationsJob(),
         new PublishJob(database));
   }

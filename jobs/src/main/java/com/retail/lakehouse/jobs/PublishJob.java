@@ -17,7 +17,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
 
-/** Publishes every gold table into the serving PostgreSQL schema, each atomically. */
+/**
+ * Publishes every gold table into the serving PostgreSQL schema, each atomically; the shop's order
+ * gold tables are published when the lake has them.
+ */
 public final class PublishJob implements Job {
   private static final Logger LOG = LogManager.getLogger(PublishJob.class);
 
@@ -29,7 +32,10 @@ public final class PublishJob implements Job {
           Tables.GOLD_SALES_BY_DAY_DEPARTMENT, List.of("sales_date", "department"),
           Tables.GOLD_FREQUENT_ITEMSETS, List.of("items"),
           Tables.GOLD_ASSOCIATION_RULES, List.of("antecedent", "consequent"),
-          Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"));
+          Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"),
+          Tables.GOLD_ORDER_KPIS, List.of("order_date", "channel"),
+          Tables.GOLD_PRODUCT_PROFIT, List.of("product_id"),
+          Tables.GOLD_SALES_BY_REGION, List.of("postcode_area"));
 
   private final Postgres database;
 
@@ -64,7 +70,10 @@ public final class PublishJob implements Job {
     PostgresPublisher publisher = new PostgresPublisher(target, conf.schema());
     StageResult.Builder result = new StageResult.Builder();
     boolean anyPublished = false;
-    for (TableId table : Tables.GOLD_TABLES) {
+    List<TableId> tables = new java.util.ArrayList<>(Tables.GOLD_TABLES);
+    // The shop's order tables exist once the orders stages have run.
+    Tables.ORDER_GOLD_TABLES.stream().filter(t -> lake.exists(spark, t)).forEach(tables::add);
+    for (TableId table : tables) {
       long version = lake.version(spark, table);
       PostgresPublisher.Outcome outcome =
           publisher.publish(
