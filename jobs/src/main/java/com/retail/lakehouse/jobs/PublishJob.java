@@ -38,6 +38,7 @@ public final class PublishJob implements Job {
           Tables.GOLD_SALES_BY_REGION, List.of("postcode_area"));
 
   private final Postgres database;
+  private final boolean orderTablesOnly;
 
   /** Publishes to the database of the configuration. */
   public PublishJob() {
@@ -49,7 +50,20 @@ public final class PublishJob implements Job {
    * when null.
    */
   public PublishJob(Postgres database) {
+    this(database, false);
+  }
+
+  private PublishJob(Postgres database, boolean orderTablesOnly) {
     this.database = database;
+    this.orderTablesOnly = orderTablesOnly;
+  }
+
+  /**
+   * Publishes only the shop's order gold tables (after an erasure, or where the Complete Journey
+   * tables are not built), to the given database or the configured one when null.
+   */
+  public static PublishJob orderTablesOnly(Postgres database) {
+    return new PublishJob(database, true);
   }
 
   public static void main(String[] args) {
@@ -64,13 +78,18 @@ public final class PublishJob implements Job {
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    lake.requireTables(spark, Tables.GOLD_TABLES, "gold and recommendations");
+    if (orderTablesOnly) {
+      lake.requireTables(spark, Tables.ORDER_GOLD_TABLES, "orders_gold");
+    } else {
+      lake.requireTables(spark, Tables.GOLD_TABLES, "gold and recommendations");
+    }
     Settings.Postgres conf = ctx.settings().postgres();
     Postgres target = database != null ? database : configured(conf);
     PostgresPublisher publisher = new PostgresPublisher(target, conf.schema());
     StageResult.Builder result = new StageResult.Builder();
     boolean anyPublished = false;
-    List<TableId> tables = new java.util.ArrayList<>(Tables.GOLD_TABLES);
+    List<TableId> tables =
+        new java.util.ArrayList<>(orderTablesOnly ? List.of() : Tables.GOLD_TABLES);
     // The shop's order tables exist once the orders stages have run.
     Tables.ORDER_GOLD_TABLES.stream().filter(t -> lake.exists(spark, t)).forEach(tables::add);
     for (TableId table : tables) {

@@ -68,6 +68,15 @@ final class ShopLake implements AutoCloseable {
     return JobRunner.execute(new OrdersSilverJob(), spark, context(runId));
   }
 
+  StageResult gold(String runId) {
+    return JobRunner.execute(new OrdersGoldJob(), spark, context(runId));
+  }
+
+  /** Runs any job with the fixture's context plus {@code extra} overrides. */
+  StageResult run(com.retail.lakehouse.common.cli.Job job, String runId, String... extra) {
+    return JobRunner.execute(job, spark, context(runId, extra));
+  }
+
   Dataset<Row> read(com.retail.lakehouse.common.lake.TableId table) {
     return lake.read(spark, table);
   }
