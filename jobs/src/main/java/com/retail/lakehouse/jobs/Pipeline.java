@@ -19,6 +19,7 @@ import com.retail.lakehouse.common.spark.Sessions;
 import com.retail.lakehouse.jobs.recommend.BasketMining;
 import com.retail.lakehouse.jobs.runner.RunSummary;
 import com.retail.lakehouse.jobs.runner.TablePrinter;
+import com.retail.lakehouse.jobs.shop.ForgetCustomer;
 import com.retail.lakehouse.jobs.shop.OrdersExtractJob;
 import com.retail.lakehouse.jobs.shop.OrdersGoldJob;
 import com.retail.lakehouse.jobs.shop.OrdersSilverJob;
@@ -56,6 +57,8 @@ public final class Pipeline {
         rules            mine association rules from a basket file (one basket a line)
         db               serve the local run's PostgreSQL and print its connection URL
         shop-api         serve a simulated web-shop orders API: --port P [--orders N] [--seed S]
+        forget           erase one shop customer from bronze, silver, gold and PostgreSQL:
+                         --email ADDRESS | --customer-id ID
 
       bin/pipeline COMMAND --help shows the options of a command.""";
 
@@ -99,6 +102,7 @@ public final class Pipeline {
         case "sql" -> sql(rest);
         case "rules" -> rules(rest);
         case "db" -> db(rest);
+        case "forget" -> forget(rest);
         case "shop-api" -> ShopApiCommand.run(rest, out, err);
         default -> {
           err.println("error: unknown command '" + command + "'\n" + USAGE);
@@ -164,11 +168,8 @@ public final class Pipeline {
       options.overrides.add("orders-api.url=" + shop.url());
       ctx = options.context();
     }
-    boolean publishes = stages.stream().anyMatch(j -> j instanceof PublishJob);
     EmbeddedDatabase embedded =
-        publishes && !ctx.settings().postgres().isConfigured()
-            ? EmbeddedDatabase.start(EmbeddedDatabase.besideLake(ctx.settings().lakeRoot()))
-            : null;
+        embeddedIfNeeded(ctx, stages.stream().anyMatch(j -> j instanceof PublishJob));
     try {
       SparkSession spark = Sessions.create("retail-lakehouse-" + command, ctx.settings());
       List<Job> jobs = new ArrayList<>();
@@ -204,6 +205,64 @@ public final class Pipeline {
       }
       if (shop != null) {
         shop.close();
+      }
+    }
+  }
+
+  /**
+   * The embedded PostgreSQL beside the lake, started when the command publishes ({@code needed})
+   * and no database is configured; null otherwise.
+   */
+  private static EmbeddedDatabase embeddedIfNeeded(JobContext ctx, boolean needed) {
+    return needed && !ctx.settings().postgres().isConfigured()
+        ? EmbeddedDatabase.start(EmbeddedDatabase.besideLake(ctx.settings().lakeRoot()))
+        : null;
+  }
+
+  /** Options of {@code bin/pipeline forget}: the job options plus who to forget. */
+  static final class ForgetOptions extends JobOptions {
+    @Option(name = "--email", metaVar = "ADDRESS", usage = "email of the customer to forget")
+    String email;
+
+    @Option(
+        name = "--customer-id",
+        metaVar = "ID",
+        usage = "shop customer id of the customer to forget")
+    String customerId;
+  }
+
+  /** Erases one customer of the shop from the lake and the serving database. */
+  private int forget(String[] args) {
+    ForgetOptions o = parse(new ForgetOptions(), args, "forget");
+    if (printHelp(out, o, "forget --email ADDRESS | --customer-id ID [options]", o.help)) {
+      return 0;
+    }
+    if (o.date == null) {
+      // An erasure computes no business figure: any logical date will do when none is configured.
+      o.date =
+          o.settings()
+              .defaultDate()
+              .orElse(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+    }
+    JobContext ctx = o.context();
+    EmbeddedDatabase embedded = embeddedIfNeeded(ctx, true);
+    try {
+      SparkSession spark = Sessions.create("retail-lakehouse-forget", ctx.settings());
+      ForgetCustomer.Outcome outcome =
+          ForgetCustomer.forget(
+              spark, ctx, embedded != null ? embedded.postgres() : null, o.email, o.customerId);
+      out.printf(
+          "forgot customer %s: %,d orders removed (%s); files vacuumed past %d hours; recorded in"
+              + " %s%n",
+          String.join(",", outcome.customerKeys()),
+          outcome.ordersRemoved(),
+          outcome.rowsRemoved(),
+          ctx.settings().piiErasureRetentionHours(),
+          com.retail.lakehouse.common.lake.Tables.OPS_ERASURES);
+      return 0;
+    } finally {
+      if (embedded != null) {
+        embedded.close();
       }
     }
   }

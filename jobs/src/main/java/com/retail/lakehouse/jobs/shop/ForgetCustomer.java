@@ -95,7 +95,7 @@ public final class ForgetCustomer {
   }
 
   /** What an erasure did. */
-  record Outcome(
+  public record Outcome(
       List<String> customerKeys,
       List<String> emailPseudonyms,
       long ordersRemoved,
@@ -147,10 +147,11 @@ public final class ForgetCustomer {
   }
 
   /**
-   * Forgets the customer named by {@code email} or {@code customerId}; publishes to {@code db}, or
-   * skips PostgreSQL when null. Fails when the customer is nowhere in the lake.
+   * Forgets the customer named by {@code email} or {@code customerId}; republishes the order gold
+   * tables to {@code db}, or to the configured database when null. Fails when the customer is
+   * nowhere in bronze.
    */
-  static Outcome forget(
+  public static Outcome forget(
       SparkSession spark, JobContext ctx, Postgres db, String email, String customerId) {
     Lake lake = ctx.lake();
     lake.requireTables(spark, List.of(Tables.BRONZE_ORDERS_RAW), "orders_extract");
@@ -263,9 +264,7 @@ public final class ForgetCustomer {
         new JobContext(ctx.settings(), ctx.logicalDate(), ctx.runId(), true, ctx.lake());
     if (lake.exists(spark, Tables.SILVER_ORDERS)) {
       JobRunner.execute(new OrdersGoldJob(), spark, forced);
-      if (db != null) {
-        JobRunner.execute(PublishJob.orderTablesOnly(db), spark, ctx);
-      }
+      JobRunner.execute(PublishJob.orderTablesOnly(db), spark, ctx);
     }
 
     // Files that held the customer: purged of deletion vectors, then vacuumed.

@@ -26,6 +26,25 @@ import org.apache.spark.sql.types.StructField;
 final class PiiScan {
   private final List<Pattern> needles = new ArrayList<>();
 
+  private PiiScan() {}
+
+  /**
+   * A scan for what identifies these customers alone (names are shared by other customers): ids,
+   * emails, phones, street addresses and postcodes.
+   */
+  static PiiScan identifiers(Collection<ShopApiSimulator.Customer> customers) {
+    PiiScan scan = new PiiScan();
+    for (ShopApiSimulator.Customer c : customers) {
+      scan.word(c.customerId());
+      scan.literal(c.email());
+      scan.literal(c.phone());
+      scan.literal(Pseudonymizer.normalizePhone(c.phone()));
+      scan.literal(c.streetAddress());
+      scan.literal(c.postcode());
+    }
+    return scan;
+  }
+
   PiiScan(Collection<ShopApiSimulator.Customer> customers) {
     for (ShopApiSimulator.Customer c : customers) {
       word(c.firstName());
