@@ -237,6 +237,7 @@ public final class Pipeline {
     if (printHelp(out, o, "forget --email ADDRESS | --customer-id ID [options]", o.help)) {
       return 0;
     }
+    ForgetCustomer.requireOne(o.email, o.customerId);
     if (o.date == null) {
       // An erasure computes no business figure: any logical date will do when none is configured.
       o.date =

@@ -296,13 +296,18 @@ public final class ForgetCustomer {
         customerKeys, emailPseudonyms, Math.max(ordersRemoved, bronzeOrders), removed);
   }
 
+  /** Fails unless exactly one of the email and the customer id is given. */
+  public static void requireOne(String email, String customerId) {
+    if ((email == null || email.isBlank()) == (customerId == null || customerId.isBlank())) {
+      throw new UserError("forget needs exactly one of --email ADDRESS or --customer-id ID");
+    }
+  }
+
   /**
    * Every customer id and email of the orders in bronze that carry the given email or customer id.
    */
   static Subject findSubject(SparkSession spark, Lake lake, String email, String customerId) {
-    if ((email == null || email.isBlank()) == (customerId == null || customerId.isBlank())) {
-      throw new UserError("forget needs exactly one of --email ADDRESS or --customer-id ID");
-    }
+    requireOne(email, customerId);
     Subject given =
         new Subject(
             customerId == null || customerId.isBlank() ? Set.of() : Set.of(customerId.strip()),
