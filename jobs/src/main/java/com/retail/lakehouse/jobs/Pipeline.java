@@ -13,6 +13,7 @@ import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.JobOptions;
 import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.publish.EmbeddedDatabase;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.spark.Sessions;
@@ -396,12 +397,8 @@ public final class Pipeline {
     if (o.outDir != null) {
       Lake lake = new Lake(o.outDir);
       String note = "rules from " + o.baskets;
-      lake.replace(
-          new com.retail.lakehouse.common.lake.TableId("rules", "frequent_itemsets"),
-          itemsets,
-          note);
-      lake.replace(
-          new com.retail.lakehouse.common.lake.TableId("rules", "association_rules"), rules, note);
+      lake.replace(new TableId("rules", "frequent_itemsets"), itemsets, note);
+      lake.replace(new TableId("rules", "association_rules"), rules, note);
       out.println(
           "written: "
               + o.outDir

@@ -12,6 +12,8 @@ import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
+import com.retail.lakehouse.jobs.bronze.Source;
+import com.retail.lakehouse.jobs.shop.ShopApiSimulator;
 import com.retail.lakehouse.jobs.support.RawSample;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import com.retail.lakehouse.jobs.support.TestDatabase;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -52,6 +55,7 @@ class EndToEndTest {
   Lake lake;
   Postgres db;
   RawSample raw;
+  ShopApiSimulator shop;
   Map<String, StageResult> firstRun = new LinkedHashMap<>();
 
   @BeforeAll
@@ -59,9 +63,10 @@ class EndToEndTest {
     dir = tempDir;
     spark = TestSpark.get();
     db = TestDatabase.get();
-    ctx =
-        TestContexts.local(
-            dir.resolve("lake"), TestContexts.sample(), "2018-01-02", "postgres.schema=" + SCHEMA);
+    shop =
+        ShopApiSimulator.withCatalogue(42, TestContexts.sample().resolve("products.csv.gz"), 200)
+            .start(0);
+    ctx = context();
     lake = ctx.lake();
     raw = RawSample.read(TestContexts.sample());
     for (Job job : Pipeline.stagesWith(db)) {
@@ -173,9 +178,7 @@ class EndToEndTest {
       }
     }
     long published = publishLogRows();
-    JobContext rerun =
-        TestContexts.local(
-            dir.resolve("lake"), TestContexts.sample(), "2018-01-02", "postgres.schema=" + SCHEMA);
+    JobContext rerun = context();
     for (Job job : Pipeline.stagesWith(db)) {
       assertTrue(JobRunner.execute(job, spark, rerun).upToDate(), job.stage() + " is up to date");
     }
@@ -191,10 +194,23 @@ class EndToEndTest {
         Pipeline.stagesWith(db).size(), upToDate, "the audit records each up-to-date stage");
   }
 
+  @AfterAll
+  void stopShop() {
+    shop.close();
+  }
+
+  private JobContext context() {
+    return TestContexts.local(
+        dir.resolve("lake"),
+        TestContexts.sample(),
+        "2018-01-02",
+        "postgres.schema=" + SCHEMA,
+        "orders-api.url=" + shop.url());
+  }
+
   private long bronzeRows() {
-    return lake.tables(spark).stream()
-        .filter(t -> t.layer().equals(Tables.BRONZE))
-        .mapToLong(t -> lake.read(spark, t).count())
+    return Source.COMPLETE_JOURNEY.stream()
+        .mapToLong(s -> lake.read(spark, Tables.bronze(s.table())).count())
         .sum();
   }
 

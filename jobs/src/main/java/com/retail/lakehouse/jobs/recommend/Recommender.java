@@ -18,7 +18,8 @@ import org.apache.spark.sql.expressions.Window;
  * <p>A rule applies to a household when every item of its antecedent is in the household's whole
  * purchase history and its consequent is not. Each candidate item keeps its best rule (highest
  * confidence, then lift) and becomes the item's most popular product (by baskets), which the
- * household has never bought. The score is the rule's confidence.
+ * household has never bought. The score is the rule's confidence. Only rules with a lift above 1
+ * recommend anything: below 1 the antecedent makes the consequent less likely, not more.
  */
 public final class Recommender {
   private Recommender() {}
@@ -32,7 +33,9 @@ public final class Recommender {
     Dataset<Row> history =
         linesWithItem.filter(col("item").isNotNull()).select("household_id", "item").distinct();
     Dataset<Row> numbered =
-        rules.withColumn("rule_id", row_number().over(Window.orderBy("antecedent", "consequent")));
+        rules
+            .filter(col("lift").gt(1))
+            .withColumn("rule_id", row_number().over(Window.orderBy("antecedent", "consequent")));
     Dataset<Row> antecedentItems =
         numbered.select(
             col("rule_id"),

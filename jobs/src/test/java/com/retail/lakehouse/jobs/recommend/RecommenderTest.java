@@ -50,7 +50,9 @@ class RecommenderTest {
         row(List.of("SOUP"), "MILK", 0.1, 0.6, 1.5),
         row(List.of("BREAD", "SOUP"), "MILK", 0.1, 0.9, 1.2),
         row(List.of("MILK"), "EGGS", 0.1, 0.5, 3.0),
-        row(List.of("EGGS"), "SOUP", 0.1, 0.7, 1.1));
+        row(List.of("EGGS"), "SOUP", 0.1, 0.7, 1.1),
+        // a negative association (lift below 1): were it used, households 3 and 4 would get BREAD
+        row(List.of("MILK"), "BREAD", 0.1, 0.95, 0.9));
   }
 
   @Test

@@ -264,8 +264,7 @@ class ShopOrdersExtractJobTest {
     assertEquals(expectedSince(Instant.EPOCH), bronzeOrders("run-1"));
 
     StageResult rerun = run("run-1-retry");
-    assertEquals(30, rerun.rowsRead());
-    assertEquals(0, rerun.rowsWritten());
+    assertTrue(rerun.upToDate(), "Delta skipped the append: nothing new was written");
     assertEquals(version, bronzeVersion());
     assertEquals(List.of(), bronzeOrders("run-1-retry"));
     assertEquals(Optional.of(sim.now()), watermark());

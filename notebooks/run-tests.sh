@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Lint the notebooks and their tests, then run every notebook headless against a fresh pipeline run.
+#
+# Creates notebooks/.venv on first use (and again whenever requirements.txt changes), runs ruff, then
+# runs the whole pipeline on the shipped sample into a temporary lake (bin/pipeline run, which builds
+# the jar if missing), serves its PostgreSQL with bin/pipeline db on a free port and runs pytest with
+# LAKEHOUSE_PG_URL pointing at it. The database is stopped and the temporary directory removed on
+# exit, whatever happens. Works from any directory; exits non-zero on the first failure.
+#
+# LAKEHOUSE_NOTEBOOK_LAKE=DIR reuses the lake of an earlier `bin/pipeline run --lake DIR` instead of
+# running the pipeline (its database DIR-postgres must not be served by another process meanwhile).
+# Arguments are passed to pytest (e.g. -k sales).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+home="$(cd "$here/.." && pwd)"
+venv="$here/.venv"
+python="${PYTHON:-python3}"
+started=$(date +%s)
+step_started=$started
+
+step() {
+  local now
+  now=$(date +%s)
+  echo "run-tests: $1 ($((now - step_started)) s)"
+  step_started=$now
+}
+
+requirements_hash="$(sha256sum <"$here/requirements.txt" | cut -d' ' -f1)"
+stamp="$venv/.requirements.sha256"
+
+if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$requirements_hash" ]]; then
+  echo "run-tests: installing requirements into $venv"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  echo "$requirements_hash" >"$stamp"
+  step "virtualenv ready"
+fi
+
+cd "$here"
+mapfile -t sources < <(find . -path ./.venv -prune -o \( -name '*.py' -o -name '*.ipynb' \) -print | sort)
+"$venv/bin/ruff" check --no-cache "${sources[@]}"
+"$venv/bin/ruff" format --no-cache --check "${sources[@]}"
+step "ruff check and format passed"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/notebook-tests.XXXXXX")"
+db_pid=""
+cleanup() {
+  if [[ -n "$db_pid" ]] && kill -0 "$db_pid" 2>/dev/null; then
+    kill "$db_pid" 2>/dev/null || true
+    wait "$db_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+if [[ -n "${LAKEHOUSE_NOTEBOOK_LAKE:-}" ]]; then
+  lake="$(cd "$LAKEHOUSE_NOTEBOOK_LAKE" 2>/dev/null && pwd)" || {
+    echo "run-tests: LAKEHOUSE_NOTEBOOK_LAKE=$LAKEHOUSE_NOTEBOOK_LAKE is not a directory" \
+      "(create it with bin/pipeline run --lake DIR)" >&2
+    exit 2
+  }
+  echo "run-tests: reusing the lake $lake"
+else
+  lake="$tmp/lake"
+  echo "run-tests: running the pipeline into $lake (log: $tmp/pipeline.log)"
+  if ! (cd "$home" && bin/pipeline run --lake "$lake") >"$tmp/pipeline.log" 2>&1; then
+    tail -n 40 "$tmp/pipeline.log" >&2
+    echo "run-tests: bin/pipeline run failed" >&2
+    exit 1
+  fi
+  step "pipeline run finished"
+fi
+
+# No --port: the server takes a free one and prints it.
+(cd "$home" && exec bin/pipeline db --lake "$lake") >"$tmp/db.log" 2>&1 &
+db_pid=$!
+url=""
+for _ in $(seq 1 120); do
+  url="$(sed -n 's/^ *URL: *\(postgresql:[^ ]*\).*/\1/p' "$tmp/db.log" | head -n 1)"
+  [[ -n "$url" ]] && break
+  if ! kill -0 "$db_pid" 2>/dev/null; then
+    break
+  fi
+  sleep 1
+done
+if [[ -z "$url" ]]; then
+  cat "$tmp/db.log" >&2
+  echo "run-tests: bin/pipeline db did not print its URL within 120 s" >&2
+  exit 1
+fi
+export LAKEHOUSE_PG_URL="$url"
+step "database up at $url"
+
+export PYTHONDONTWRITEBYTECODE=1
+status=0
+"$venv/bin/python" -m pytest "$@" || status=$?
+step "pytest finished"
+echo "run-tests: $([[ $status -eq 0 ]] && echo passed || echo FAILED) in $(($(date +%s) - started)) s"
+exit "$status"
