@@ -15,8 +15,11 @@ JOBS_PACKAGE = "com.retail.lakehouse.jobs"
 # Stage (task id) -> main class in the shaded jobs jar.
 STAGES = {
     "bronze": f"{JOBS_PACKAGE}.BronzeIngestJob",
+    "orders_extract": f"{JOBS_PACKAGE}.shop.OrdersExtractJob",
     "silver": f"{JOBS_PACKAGE}.SilverJob",
+    "orders_silver": f"{JOBS_PACKAGE}.shop.OrdersSilverJob",
     "gold": f"{JOBS_PACKAGE}.GoldJob",
+    "orders_gold": f"{JOBS_PACKAGE}.shop.OrdersGoldJob",
     "recommendations": f"{JOBS_PACKAGE}.RecommendationsJob",
     "publish": f"{JOBS_PACKAGE}.PublishJob",
 }
@@ -39,10 +42,11 @@ def variable(name: str, default: str) -> str:
 JAR = variable("lakehouse_jar", "/opt/retail-lakehouse/retail-lakehouse-jobs.jar")
 ENV = variable("lakehouse_env", "cluster")
 # Empty means "as the job's configuration says" (conf/cluster.conf and its environment variables):
-# the jobs ignore a blank --lake, --sources or --jdbc-url.
+# the jobs ignore a blank --lake, --sources, --jdbc-url or --orders-api.
 LAKE = variable("lakehouse_lake", "")
 SOURCES = variable("lakehouse_sources", "")
 JDBC_URL = variable("lakehouse_jdbc_url", "")
+ORDERS_API = variable("lakehouse_orders_api", "")
 
 
 def stage_args() -> list[str]:
@@ -58,6 +62,7 @@ def stage_args() -> list[str]:
         "--lake", LAKE,
         "--sources", SOURCES,
         "--jdbc-url", JDBC_URL,
+        "--orders-api", ORDERS_API,
     ]  # fmt: skip
 
 
@@ -92,7 +97,8 @@ or a backfill (`catchup`, one run at a time) gives the same tables.
 
 Settings, as Airflow Variables (or `AIRFLOW_VAR_<NAME>` in the worker's environment):
 `lakehouse_jar`, `lakehouse_env` (`local` or `cluster`), `lakehouse_lake`, `lakehouse_sources`,
-`lakehouse_jdbc_url`. Spark master and deploy mode come from the `spark_default` connection.
+`lakehouse_jdbc_url`, `lakehouse_orders_api`. Spark master and deploy mode come from the
+`spark_default` connection.
 Secrets (`LAKEHOUSE_PG_PASSWORD`, `LAKEHOUSE_PII_KEY`) live in the worker's environment only.
 """,
 ) as dag:
@@ -110,4 +116,6 @@ Secrets (`LAKEHOUSE_PG_PASSWORD`, `LAKEHOUSE_PII_KEY`) live in the worker's envi
     }
 
     tasks["bronze"] >> tasks["silver"] >> [tasks["gold"], tasks["recommendations"]]
-    [tasks["gold"], tasks["recommendations"]] >> tasks["publish"]
+    # The orders' lines join the catalogue, so orders_silver waits for silver.products too.
+    [tasks["orders_extract"], tasks["silver"]] >> tasks["orders_silver"] >> tasks["orders_gold"]
+    [tasks["gold"], tasks["recommendations"], tasks["orders_gold"]] >> tasks["publish"]

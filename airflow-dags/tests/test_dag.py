@@ -30,15 +30,21 @@ DAG_ID = "retail_lakehouse_daily"
 
 MAIN_CLASSES = {
     "bronze": "com.retail.lakehouse.jobs.BronzeIngestJob",
+    "orders_extract": "com.retail.lakehouse.jobs.shop.OrdersExtractJob",
     "silver": "com.retail.lakehouse.jobs.SilverJob",
+    "orders_silver": "com.retail.lakehouse.jobs.shop.OrdersSilverJob",
     "gold": "com.retail.lakehouse.jobs.GoldJob",
+    "orders_gold": "com.retail.lakehouse.jobs.shop.OrdersGoldJob",
     "recommendations": "com.retail.lakehouse.jobs.RecommendationsJob",
     "publish": "com.retail.lakehouse.jobs.PublishJob",
 }
 
 DOWNSTREAM = {
     "bronze": {"silver"},
-    "silver": {"gold", "recommendations"},
+    "orders_extract": {"orders_silver"},
+    "silver": {"gold", "recommendations", "orders_silver"},
+    "orders_silver": {"orders_gold"},
+    "orders_gold": {"publish"},
     "gold": {"publish"},
     "recommendations": {"publish"},
     "publish": set(),
@@ -50,6 +56,7 @@ SETTING_VARIABLES = [
     "lakehouse_lake",
     "lakehouse_sources",
     "lakehouse_jdbc_url",
+    "lakehouse_orders_api",
 ]
 SECRET_ENV = ["LAKEHOUSE_PG_PASSWORD", "LAKEHOUSE_PII_KEY"]
 
@@ -161,7 +168,11 @@ def test_downstream_tasks_follow_the_stage_order():
     dag = load_dag()
 
     assert {task.task_id: set(task.downstream_task_ids) for task in dag.tasks} == DOWNSTREAM
-    assert set(dag.get_task("publish").upstream_task_ids) == {"gold", "recommendations"}
+    assert set(dag.get_task("publish").upstream_task_ids) == {
+        "gold",
+        "recommendations",
+        "orders_gold",
+    }
 
 
 def test_every_task_retries_and_the_dag_is_owned_tagged_and_documented():
@@ -206,6 +217,7 @@ def test_rendered_arguments_carry_the_logical_date_and_run_id(task_id):
         "--lake": "",
         "--sources": "",
         "--jdbc-url": "",
+        "--orders-api": "",
     }
     assert task.application == "/opt/retail-lakehouse/retail-lakehouse-jobs.jar"
     assert task.name == f"retail-lakehouse-{task_id}-20260115"

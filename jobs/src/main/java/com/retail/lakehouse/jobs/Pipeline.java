@@ -14,6 +14,7 @@ import com.retail.lakehouse.common.cli.JobOptions;
 import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.EmbeddedDatabase;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.spark.Sessions;
@@ -21,7 +22,10 @@ import com.retail.lakehouse.jobs.recommend.BasketMining;
 import com.retail.lakehouse.jobs.runner.PublishBenchmark;
 import com.retail.lakehouse.jobs.runner.RunSummary;
 import com.retail.lakehouse.jobs.runner.TablePrinter;
+import com.retail.lakehouse.jobs.shop.ForgetCustomer;
 import com.retail.lakehouse.jobs.shop.OrdersExtractJob;
+import com.retail.lakehouse.jobs.shop.OrdersGoldJob;
+import com.retail.lakehouse.jobs.shop.OrdersSilverJob;
 import com.retail.lakehouse.jobs.shop.ShopApiCommand;
 import com.retail.lakehouse.jobs.shop.ShopApiSimulator;
 import java.io.File;
@@ -46,9 +50,11 @@ public final class Pipeline {
       usage: bin/pipeline COMMAND [options]
 
       commands:
-        run              every stage: bronze, orders_extract, silver, gold, recommendations,
-                         publish; locally, with no --orders-api, against a simulated shop API
-        bronze | orders_extract | silver | gold | recommendations | publish
+        run              every stage: bronze, orders_extract, silver, orders_silver, gold,
+                         orders_gold, recommendations, publish; locally, with no --orders-api,
+                         against a simulated shop API
+        bronze | orders_extract | silver | orders_silver | gold | orders_gold |
+        recommendations | publish
                          one stage
         sql "SELECT ..." Spark SQL over the lake; tables are layer.table
         rules            mine association rules from a basket file (one basket a line)
@@ -56,6 +62,8 @@ public final class Pipeline {
         shop-api         serve a simulated web-shop orders API: --port P [--orders N] [--seed S]
         bench-publish    publish rate (rows/s) of the COPY publish beside Spark's JDBC writer:
                          [--rows N] [--partitions P] [--jdbc-url URL]
+        forget           erase one shop customer from bronze, silver, gold and PostgreSQL:
+                         --email ADDRESS | --customer-id ID
 
       bin/pipeline COMMAND --help shows the options of a command.""";
 
@@ -84,7 +92,14 @@ public final class Pipeline {
     try {
       return switch (command) {
         case "run" -> runStages(command, rest, stagesWith(null));
-        case "bronze", "orders_extract", "silver", "gold", "recommendations", "publish" ->
+        case "bronze",
+                "orders_extract",
+                "silver",
+                "orders_silver",
+                "gold",
+                "orders_gold",
+                "recommendations",
+                "publish" ->
             runStages(
                 command,
                 rest,
@@ -92,6 +107,7 @@ public final class Pipeline {
         case "sql" -> sql(rest);
         case "rules" -> rules(rest);
         case "db" -> db(rest);
+        case "forget" -> forget(rest);
         case "shop-api" -> ShopApiCommand.run(rest, out, err);
         case "bench-publish" -> benchPublish(rest);
         default -> {
@@ -117,7 +133,9 @@ public final class Pipeline {
         new BronzeIngestJob(),
         new OrdersExtractJob(),
         new SilverJob(),
+        new OrdersSilverJob(),
         new GoldJob(),
+        new OrdersGoldJob(),
         new RecommendationsJob(),
         new PublishJob(database));
   }
@@ -156,11 +174,8 @@ public final class Pipeline {
       options.overrides.add("orders-api.url=" + shop.url());
       ctx = options.context();
     }
-    boolean publishes = stages.stream().anyMatch(j -> j instanceof PublishJob);
     EmbeddedDatabase embedded =
-        publishes && !ctx.settings().postgres().isConfigured()
-            ? EmbeddedDatabase.start(EmbeddedDatabase.besideLake(ctx.settings().lakeRoot()))
-            : null;
+        embeddedIfNeeded(ctx, stages.stream().anyMatch(j -> j instanceof PublishJob));
     try {
       SparkSession spark = Sessions.create("retail-lakehouse-" + command, ctx.settings());
       List<Job> jobs = new ArrayList<>();
@@ -206,6 +221,65 @@ public final class Pipeline {
       return 0;
     }
     return PublishBenchmark.run(o, out);
+  }
+
+  /**
+   * The embedded PostgreSQL beside the lake, started when the command publishes ({@code needed})
+   * and no database is configured; null otherwise.
+   */
+  private static EmbeddedDatabase embeddedIfNeeded(JobContext ctx, boolean needed) {
+    return needed && !ctx.settings().postgres().isConfigured()
+        ? EmbeddedDatabase.start(EmbeddedDatabase.besideLake(ctx.settings().lakeRoot()))
+        : null;
+  }
+
+  /** Options of {@code bin/pipeline forget}: the job options plus who to forget. */
+  static final class ForgetOptions extends JobOptions {
+    @Option(name = "--email", metaVar = "ADDRESS", usage = "email of the customer to forget")
+    String email;
+
+    @Option(
+        name = "--customer-id",
+        metaVar = "ID",
+        usage = "shop customer id of the customer to forget")
+    String customerId;
+  }
+
+  /** Erases one customer of the shop from the lake and the serving database. */
+  private int forget(String[] args) {
+    ForgetOptions o = parse(new ForgetOptions(), args, "forget");
+    if (printHelp(out, o, "forget --email ADDRESS | --customer-id ID [options]", o.help)) {
+      return 0;
+    }
+    ForgetCustomer.requireOne(o.email, o.customerId);
+    if (o.date == null) {
+      // An erasure computes no business figure: any logical date will do when none is configured.
+      o.date =
+          o.settings()
+              .defaultDate()
+              .orElse(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+    }
+    JobContext ctx = o.context();
+    EmbeddedDatabase embedded = embeddedIfNeeded(ctx, true);
+    try {
+      SparkSession spark = Sessions.create("retail-lakehouse-forget", ctx.settings());
+      ForgetCustomer.Outcome outcome =
+          ForgetCustomer.forget(
+              spark, ctx, embedded != null ? embedded.postgres() : null, o.email, o.customerId);
+      out.printf(
+          "forgot customer %s: %,d orders removed (%s); files vacuumed past %d hours; recorded in"
+              + " %s%n",
+          String.join(",", outcome.customerKeys()),
+          outcome.ordersRemoved(),
+          outcome.rowsRemoved(),
+          ctx.settings().piiErasureRetentionHours(),
+          Tables.OPS_ERASURES);
+      return 0;
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
   }
 
   /** Options of {@code bin/pipeline sql}. */

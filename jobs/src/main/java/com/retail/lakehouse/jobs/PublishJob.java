@@ -18,7 +18,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
 
-/** Publishes every gold table into the serving PostgreSQL schema, each atomically. */
+/**
+ * Publishes every gold table into the serving PostgreSQL schema, each atomically; the shop's order
+ * gold tables are published when the lake has them.
+ */
 public final class PublishJob implements Job {
   private static final Logger LOG = LogManager.getLogger(PublishJob.class);
 
@@ -30,9 +33,13 @@ public final class PublishJob implements Job {
           Tables.GOLD_SALES_BY_DAY_DEPARTMENT, List.of("sales_date", "department"),
           Tables.GOLD_FREQUENT_ITEMSETS, List.of("items"),
           Tables.GOLD_ASSOCIATION_RULES, List.of("antecedent", "consequent"),
-          Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"));
+          Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"),
+          Tables.GOLD_ORDER_KPIS, List.of("order_date", "channel"),
+          Tables.GOLD_PRODUCT_PROFIT, List.of("product_id"),
+          Tables.GOLD_SALES_BY_REGION, List.of("postcode_area"));
 
   private final Postgres database;
+  private final boolean orderTablesOnly;
 
   /** Publishes to the database of the configuration. */
   public PublishJob() {
@@ -44,7 +51,20 @@ public final class PublishJob implements Job {
    * when null.
    */
   public PublishJob(Postgres database) {
+    this(database, false);
+  }
+
+  private PublishJob(Postgres database, boolean orderTablesOnly) {
     this.database = database;
+    this.orderTablesOnly = orderTablesOnly;
+  }
+
+  /**
+   * Publishes only the shop's order gold tables (after an erasure, or where the Complete Journey
+   * tables are not built), to the given database or the configured one when null.
+   */
+  public static PublishJob orderTablesOnly(Postgres database) {
+    return new PublishJob(database, true);
   }
 
   public static void main(String[] args) {
@@ -59,7 +79,11 @@ public final class PublishJob implements Job {
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    lake.requireTables(spark, Tables.GOLD_TABLES, "gold and recommendations");
+    if (orderTablesOnly) {
+      lake.requireTables(spark, Tables.ORDER_GOLD_TABLES, "orders_gold");
+    } else {
+      lake.requireTables(spark, Tables.GOLD_TABLES, "gold and recommendations");
+    }
     Settings.Postgres conf = ctx.settings().postgres();
     Postgres target = database != null ? database : configured(conf);
     ServingSchema.migrate(target, conf.schema());
@@ -67,7 +91,11 @@ public final class PublishJob implements Job {
         new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
     StageResult.Builder result = new StageResult.Builder();
     boolean anyPublished = false;
-    for (TableId table : Tables.GOLD_TABLES) {
+    List<TableId> tables =
+        new java.util.ArrayList<>(orderTablesOnly ? List.of() : Tables.GOLD_TABLES);
+    // The shop's order tables exist once the orders stages have run.
+    Tables.ORDER_GOLD_TABLES.stream().filter(t -> lake.exists(spark, t)).forEach(tables::add);
+    for (TableId table : tables) {
       long version = lake.version(spark, table);
       PostgresPublisher.Outcome outcome =
           publisher.publish(

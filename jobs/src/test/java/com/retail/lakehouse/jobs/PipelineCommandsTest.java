@@ -130,6 +130,13 @@ class PipelineCommandsTest {
               "0.5"
             }));
     assertEquals("error: basket file not found: /nonexistent.csv\n", err());
+    err.reset();
+    assertEquals(2, pipeline.run(new String[] {"forget", "--lake", "/nonexistent/lake"}));
+    assertEquals("error: forget needs exactly one of --email ADDRESS or --customer-id ID\n", err());
+    err.reset();
+    assertEquals(
+        2, pipeline.run(new String[] {"forget", "--email", "a@b.c", "--customer-id", "CUST-1"}));
+    assertEquals("error: forget needs exactly one of --email ADDRESS or --customer-id ID\n", err());
   }
 
   @Test

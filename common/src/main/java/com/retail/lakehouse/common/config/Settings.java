@@ -20,7 +20,42 @@ public record Settings(
     Map<String, String> sparkConf,
     Recommendations recommendations,
     String piiKeyEnv,
+    int piiErasureRetentionHours,
     OrdersApi ordersApi) {
+
+  /** The development key used in the local environment when the key variable is unset. */
+  public static final String LOCAL_DEVELOPMENT_PII_KEY = "local-development-pii-key-not-secret";
+
+  /**
+   * The HMAC key for pseudonyms from the environment variable named by {@code pii.key-env}. Outside
+   * the local environment a missing or blank key is a {@link UserError}; in the local environment
+   * the fixed {@link #LOCAL_DEVELOPMENT_PII_KEY} stands in (with a warning logged by the caller).
+   */
+  public byte[] piiKey() {
+    return piiKey(System.getenv(piiKeyEnv));
+  }
+
+  /** {@link #piiKey()} with the variable's value given (null when unset). */
+  public byte[] piiKey(String value) {
+    if (value != null && !value.isBlank()) {
+      return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (env.equals("local")) {
+      return LOCAL_DEVELOPMENT_PII_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    throw new UserError(
+        "set "
+            + piiKeyEnv
+            + " to the secret HMAC key for pseudonyms (the "
+            + env
+            + " environment has no development key)");
+  }
+
+  /** True when the pseudonym key is the local development key (no variable set). */
+  public boolean usesDevelopmentPiiKey() {
+    String value = System.getenv(piiKeyEnv);
+    return value == null || value.isBlank();
+  }
 
   /** Serving database settings; the password is read from the environment variable named here. */
   public record Postgres(
@@ -87,6 +122,7 @@ public record Settings(
                   config.getInt("recommendations.max-basket-size"),
                   config.getInt("recommendations.top-n")),
               config.getString("pii.key-env"),
+              config.getInt("pii.erasure-retention-hours"),
               new OrdersApi(
                   config.getString("orders-api.url"),
                   config.getString("orders-api.token-env"),
@@ -138,6 +174,9 @@ public record Settings(
         r.maxBasketSize >= 2,
         "recommendations.max-basket-size must be at least 2 (got " + r.maxBasketSize + ")");
     require(r.topN >= 1, "recommendations.top-n must be at least 1 (got " + r.topN + ")");
+    require(
+        piiErasureRetentionHours >= 0,
+        "pii.erasure-retention-hours must not be negative (got " + piiErasureRetentionHours + ")");
     OrdersApi api = ordersApi;
     require(
         api.url.isBlank() || api.url.startsWith("http://") || api.url.startsWith("https://"),

@@ -37,6 +37,26 @@ public final class Tables {
   /** Raw pages of the shop's orders API, exactly as received. */
   public static final TableId BRONZE_ORDERS_RAW = new TableId(BRONZE, "orders_raw");
 
+  /** The shop's orders, latest version of each, PII pseudonymised. */
+  public static final TableId SILVER_ORDERS = new TableId(SILVER, "orders");
+
+  /** The lines of the orders in {@link #SILVER_ORDERS}. */
+  public static final TableId SILVER_ORDER_LINES = new TableId(SILVER, "order_lines");
+
+  /** Orders that failed a rule, with their raw JSON: restricted like bronze. */
+  public static final TableId QUARANTINE_ORDERS = new TableId(QUARANTINE, "orders");
+
+  public static final TableId GOLD_ORDER_KPIS = new TableId(GOLD, "order_kpis");
+  public static final TableId GOLD_PRODUCT_PROFIT = new TableId(GOLD, "product_profit");
+  public static final TableId GOLD_SALES_BY_REGION = new TableId(GOLD, "sales_by_region");
+
+  /** Erasures done by {@code bin/pipeline forget}: pseudonym and time, never the clear value. */
+  public static final TableId OPS_ERASURES = new TableId(OPS, "erasures");
+
+  /** The gold tables of the shop's orders, published when the lake has them. */
+  public static final List<TableId> ORDER_GOLD_TABLES =
+      List.of(GOLD_ORDER_KPIS, GOLD_PRODUCT_PROFIT, GOLD_SALES_BY_REGION);
+
   /** The gold tables, in the order they are published. */
   public static final List<TableId> GOLD_TABLES =
       List.of(

@@ -252,6 +252,23 @@ public final class ShopApiSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds (or replaces) an order exactly as given and moves the clock to its {@code updated_at} if
+   * later: tests use it to serve orders that silver must quarantine (a negative quantity, a product
+   * the catalogue lacks, an unknown status).
+   */
+  public synchronized void put(Order order) {
+    orders.put(order.orderId(), order);
+    if (order.updatedAt() != null && order.updatedAt().isAfter(clock)) {
+      clock = order.updatedAt();
+    }
+  }
+
+  /** The customers orders are placed by (some may have no order yet). */
+  public synchronized List<Customer> customers() {
+    return List.copyOf(customers);
+  }
+
   /** Every order in its current state, by order id. */
   public synchronized List<Order> orders() {
     return orders.values().stream().sorted(Comparator.comparing(Order::orderId)).toList();

@@ -1,0 +1,439 @@
+package com.retail.lakehouse.jobs.shop;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import com.retail.lakehouse.common.cli.Job;
+import com.retail.lakehouse.common.cli.JobContext;
+import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.lake.Fingerprint;
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.common.pii.Pseudonymizer;
+import com.retail.lakehouse.common.quality.Cleaner;
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Silver orders: the raw pages of {@code bronze.orders_raw} flattened into {@code silver.orders}
+ * (one row per order, its latest version) and {@code silver.order_lines}, with personal data
+ * replaced by keyed pseudonyms; orders that fail a rule go to {@code quarantine.orders} with the
+ * rules they failed and their raw JSON.
+ *
+ * <p>Each run recomputes from every page in bronze (pages are small), so the result does not depend
+ * on which batches earlier runs saw; it is skipped when neither bronze.orders_raw nor
+ * silver.products changed. Orders read = orders kept + orders quarantined + duplicate versions
+ * removed. {@code silver.orders} is merged by {@code order_id} (a newer {@code updated_at} wins);
+ * {@code silver.order_lines} is merged by {@code (order_id, line_no)}, lines that vanished deleted.
+ *
+ * <p>Names, emails, phones, street addresses and full postcodes never reach silver: emails and
+ * phones become {@code email_pseudonym} and {@code phone_pseudonym}, the customer id {@code
+ * customer_key} (HMAC-SHA256 under the key of {@code pii.key-env}), the postcode its area.
+ */
+public final class OrdersSilverJob implements Job {
+  private static final Logger LOG = LogManager.getLogger(OrdersSilverJob.class);
+
+  static final List<TableId> INPUTS = List.of(Tables.BRONZE_ORDERS_RAW, Tables.SILVER_PRODUCTS);
+
+  static final List<TableId> OUTPUTS =
+      List.of(Tables.SILVER_ORDERS, Tables.SILVER_ORDER_LINES, Tables.QUARANTINE_ORDERS);
+
+  /**
+   * The outputs whose last commit carries the fingerprint: merged last, after the quarantine table
+   * (Delta records no commit when an empty quarantine is replaced by an empty one).
+   */
+  static final List<TableId> MERGED = List.of(Tables.SILVER_ORDERS, Tables.SILVER_ORDER_LINES);
+
+  /** Statuses the shop's orders can have. */
+  static final Set<String> STATUSES =
+      Set.of("placed", "paid", "shipped", "delivered", "cancelled", "refunded");
+
+  static final DecimalType MONEY = DataTypes.createDecimalType(12, 2);
+
+  /** A page of the API, each order kept as its raw JSON text. */
+  static final StructType PAGE =
+      new StructType().add("orders", DataTypes.createArrayType(DataTypes.StringType));
+
+  private static final StructType CUSTOMER =
+      new StructType()
+          .add("customer_id", DataTypes.StringType)
+          .add("first_name", DataTypes.StringType)
+          .add("last_name", DataTypes.StringType)
+          .add("email", DataTypes.StringType)
+          .add("phone", DataTypes.StringType)
+          .add("street_address", DataTypes.StringType)
+          .add("city", DataTypes.StringType)
+          .add("postcode", DataTypes.StringType);
+
+  /** Numbers are read as text, so a bad one is a failed rule rather than a silent null. */
+  private static final StructType LINE =
+      new StructType()
+          .add("sku", DataTypes.StringType)
+          .add("product_id", DataTypes.StringType)
+          .add("quantity", DataTypes.StringType)
+          .add("unit_price", DataTypes.StringType)
+          .add("unit_cost", DataTypes.StringType);
+
+  /** One order as the API sends it. */
+  static final StructType ORDER =
+      new StructType()
+          .add("order_id", DataTypes.StringType)
+          .add("created_at", DataTypes.StringType)
+          .add("updated_at", DataTypes.StringType)
+          .add("status", DataTypes.StringType)
+          .add("customer", CUSTOMER)
+          .add("lines", DataTypes.createArrayType(LINE))
+          .add("channel", DataTypes.StringType)
+          .add("payment_type", DataTypes.StringType);
+
+  /** The columns of {@code silver.orders}, in order. */
+  static final List<String> ORDER_COLUMNS =
+      List.of(
+          "order_id",
+          "updated_at",
+          "created_at",
+          "status",
+          "customer_key",
+          "email_pseudonym",
+          "phone_pseudonym",
+          "postcode_area",
+          "city",
+          "channel",
+          "payment_type",
+          "order_date",
+          "items",
+          "order_revenue",
+          "order_cost");
+
+  public static void main(String[] args) {
+    JobRunner.run(new OrdersSilverJob(), args);
+  }
+
+  @Override
+  public String stage() {
+    return "orders_silver";
+  }
+
+  @Override
+  public StageResult run(SparkSession spark, JobContext ctx) {
+    Lake lake = ctx.lake();
+    lake.requireTables(spark, List.of(Tables.BRONZE_ORDERS_RAW), "orders_extract");
+    lake.requireTables(spark, List.of(Tables.SILVER_PRODUCTS), "silver");
+    String fingerprint = Fingerprint.of(spark, lake, stage(), "v1", INPUTS);
+    if (!ctx.force() && lake.upToDate(spark, fingerprint, MERGED)) {
+      return StageResult.skipped();
+    }
+    if (ctx.settings().usesDevelopmentPiiKey()) {
+      LOG.warn(
+          "{} is not set: pseudonyms use the local development key, not fit for real data",
+          ctx.settings().piiKeyEnv());
+    }
+    UserDefinedFunction pseudonym = Pseudonymizer.udf(ctx.settings().piiKey());
+
+    Dataset<Row> orders = toOrders(lake.read(spark, Tables.BRONZE_ORDERS_RAW));
+    Dataset<Row> checked =
+        withFailedRules(orders, lake.read(spark, Tables.SILVER_PRODUCTS))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> valid = checked.filter(size(col(Cleaner.FAILED_RULES)).equalTo(0));
+    Dataset<Row> latest = dedupeLatest(valid).persist(StorageLevel.MEMORY_AND_DISK());
+    long read = checked.count();
+    long validCount = valid.count();
+    long kept = latest.count();
+
+    // Every version read is valid or quarantined (failed_rules is never null); the valid ones are
+    // kept (the latest of each order) or removed as duplicates: read = kept + quarantined + dups.
+    long quarantined = read - validCount;
+    lake.replace(Tables.QUARANTINE_ORDERS, toQuarantine(checked), fingerprint);
+    withUserMetadata(
+        spark,
+        fingerprint,
+        () -> {
+          mergeOrders(spark, lake, toSilverOrders(latest, pseudonym));
+          mergeLines(spark, lake, toOrderLines(latest));
+        });
+    checked.unpersist();
+    latest.unpersist();
+    return new StageResult.Builder()
+        .read("orders", read)
+        .written("orders", kept)
+        .quarantined("orders", quarantined)
+        .duplicates("orders", validCount - kept)
+        .build();
+  }
+
+  // ---------------------------------------------------------------- transforms (pure)
+
+  /**
+   * One row per order version in the pages: {@code order_json} (the order's raw JSON), {@code o}
+   * (it parsed) and where it came from ({@code _batch_id}, {@code _ingested_at}, {@code
+   * page_number}, {@code position}).
+   */
+  static Dataset<Row> toOrders(Dataset<Row> pages) {
+    return pages
+        .select(
+            col("_batch_id"),
+            col("_ingested_at"),
+            col("page_number"),
+            posexplode(from_json(col("body"), PAGE).getField("orders"))
+                .as(new String[] {"position", "order_json"}))
+        .withColumn("o", from_json(col("order_json"), ORDER));
+  }
+
+  /**
+   * Adds {@value Cleaner#FAILED_RULES}: the rules the order version fails. A line's product must be
+   * in {@code products} (silver.products, whose {@code product_id} is a long).
+   */
+  static Dataset<Row> withFailedRules(Dataset<Row> orders, Dataset<Row> products) {
+    Dataset<Row> keyed =
+        orders.withColumn(
+            "_row", functions_concat(col("_batch_id"), col("page_number"), col("position")));
+    Dataset<Row> productIds = products.select(col("product_id").as("_known_product")).distinct();
+    Dataset<Row> unknown =
+        keyed
+            .select(col("_row"), explode(col("o.lines")).as("l"))
+            .join(
+                productIds,
+                col("l.product_id").try_cast(DataTypes.LongType).equalTo(col("_known_product")),
+                "left")
+            .groupBy("_row")
+            .agg(max(col("_known_product").isNull().cast("int")).as("_unknown_products"));
+    Dataset<Row> df = keyed.join(unknown, "_row", "left");
+
+    Column orderId = blankAsNull(col("o.order_id"));
+    Column updatedAt = blankAsNull(col("o.updated_at"));
+    Column createdAt = blankAsNull(col("o.created_at"));
+    List<Column> failures =
+        List.of(
+            when(col("o").isNull(), lit("malformed_json")),
+            when(orderId.isNull(), lit("missing:order_id")),
+            when(updatedAt.isNull(), lit("missing:updated_at")),
+            when(
+                updatedAt.isNotNull().and(updatedAt.try_cast(DataTypes.TimestampType).isNull()),
+                lit("invalid_timestamp:updated_at")),
+            when(createdAt.isNull(), lit("missing:created_at")),
+            when(
+                createdAt.isNotNull().and(createdAt.try_cast(DataTypes.TimestampType).isNull()),
+                lit("invalid_timestamp:created_at")),
+            when(
+                org.apache.spark.sql.functions.not(
+                    coalesce(col("o.status"), lit("")).isin(STATUSES.toArray())),
+                lit("unknown_status")),
+            when(blankAsNull(col("o.customer.customer_id")).isNull(), lit("missing:customer_id")),
+            when(coalesce(size(col("o.lines")), lit(-1)).leq(0), lit("no_lines")),
+            when(
+                exists(
+                    col("o.lines"),
+                    l ->
+                        coalesce(
+                                l.getField("quantity").try_cast(DataTypes.IntegerType).leq(0),
+                                lit(true))
+                            .or(
+                                l.getField("quantity")
+                                    .try_cast(DataTypes.IntegerType)
+                                    .notEqual(l.getField("quantity").try_cast(MONEY)))),
+                lit("invalid_quantity")),
+            when(
+                exists(
+                    col("o.lines"),
+                    l -> coalesce(l.getField("unit_price").try_cast(MONEY).lt(0), lit(true))),
+                lit("invalid_unit_price")),
+            when(
+                exists(
+                    col("o.lines"),
+                    l -> coalesce(l.getField("unit_cost").try_cast(MONEY).lt(0), lit(true))),
+                lit("invalid_unit_cost")),
+            when(col("_unknown_products").equalTo(1), lit("unknown_product")));
+    return df.withColumn(
+            Cleaner.FAILED_RULES, array_compact(array(failures.toArray(Column[]::new))))
+        .drop("_row", "_unknown_products");
+  }
+
+  /** Keeps the latest version of each order (by updated_at, then the latest ingested). */
+  static Dataset<Row> dedupeLatest(Dataset<Row> valid) {
+    return valid
+        .withColumn(
+            "_rn",
+            row_number()
+                .over(
+                    Window.partitionBy(trim(col("o.order_id")))
+                        .orderBy(
+                            col("o.updated_at").try_cast(DataTypes.TimestampType).desc(),
+                            col("_ingested_at").desc(),
+                            col("_batch_id").desc(),
+                            col("page_number").desc(),
+                            col("position").desc())))
+        .filter(col("_rn").equalTo(1))
+        .drop("_rn");
+  }
+
+  /** The rows of {@code silver.orders}: typed, personal data pseudonymised or dropped. */
+  static Dataset<Row> toSilverOrders(Dataset<Row> latest, UserDefinedFunction pseudonym) {
+    Dataset<Row> lines = lineValues(latest);
+    Dataset<Row> totals =
+        lines
+            .groupBy("order_id")
+            .agg(
+                sum("quantity").cast("int").as("items"),
+                sum("revenue").cast(MONEY).as("order_revenue"),
+                sum("cost").cast(MONEY).as("order_cost"));
+    UserDefinedFunction area = postcodeAreaUdf();
+    Dataset<Row> orders =
+        latest.select(
+            trim(col("o.order_id")).as("order_id"),
+            col("o.updated_at").try_cast(DataTypes.TimestampType).as("updated_at"),
+            col("o.created_at").try_cast(DataTypes.TimestampType).as("created_at"),
+            col("o.status").as("status"),
+            pseudonym
+                .apply(lit(Pseudonymizer.CUSTOMER), col("o.customer.customer_id"))
+                .as("customer_key"),
+            pseudonym
+                .apply(lit(Pseudonymizer.EMAIL), col("o.customer.email"))
+                .as("email_pseudonym"),
+            pseudonym
+                .apply(lit(Pseudonymizer.PHONE), col("o.customer.phone"))
+                .as("phone_pseudonym"),
+            area.apply(col("o.customer.postcode")).as("postcode_area"),
+            col("o.customer.city").as("city"),
+            col("o.channel").as("channel"),
+            col("o.payment_type").as("payment_type"),
+            to_date(col("o.created_at").try_cast(DataTypes.TimestampType)).as("order_date"));
+    return orders
+        .join(totals, "order_id")
+        .select(ORDER_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /** The rows of {@code silver.order_lines}. */
+  static Dataset<Row> toOrderLines(Dataset<Row> latest) {
+    return lineValues(latest);
+  }
+
+  private static Dataset<Row> lineValues(Dataset<Row> latest) {
+    return latest
+        .select(
+            trim(col("o.order_id")).as("order_id"),
+            posexplode(col("o.lines")).as(new String[] {"line_index", "l"}))
+        .select(
+            col("order_id"),
+            col("line_index").plus(1).cast("int").as("line_no"),
+            col("l.sku").as("sku"),
+            col("l.product_id").try_cast(DataTypes.LongType).as("product_id"),
+            col("l.quantity").try_cast(DataTypes.IntegerType).as("quantity"),
+            col("l.unit_price").try_cast(MONEY).as("unit_price"),
+            col("l.unit_cost").try_cast(MONEY).as("unit_cost"))
+        .withColumn("revenue", col("quantity").multiply(col("unit_price")).cast(MONEY))
+        .withColumn("cost", col("quantity").multiply(col("unit_cost")).cast(MONEY));
+  }
+
+  /**
+   * Quarantined order versions: the order's raw JSON (personal data included: quarantine is a
+   * restricted layer, like bronze), where it came from and the rules it failed.
+   */
+  static Dataset<Row> toQuarantine(Dataset<Row> checked) {
+    return checked
+        .filter(size(col(Cleaner.FAILED_RULES)).gt(0))
+        .select(
+            col("o.order_id").as("order_id"),
+            col("o.updated_at").as("updated_at"),
+            col("order_json"),
+            col("_batch_id"),
+            col("_ingested_at"),
+            col("page_number"),
+            col("position"),
+            col(Cleaner.FAILED_RULES));
+  }
+
+  private static Column blankAsNull(Column c) {
+    return when(trim(c).notEqual(lit("")), c);
+  }
+
+  private static Column functions_concat(Column... parts) {
+    return org.apache.spark.sql.functions.concat_ws(
+        "|", java.util.Arrays.stream(parts).map(p -> p.cast("string")).toArray(Column[]::new));
+  }
+
+  private static UserDefinedFunction postcodeAreaUdf() {
+    org.apache.spark.sql.api.java.UDF1<String, String> f = Pseudonymizer::postcodeArea;
+    return org.apache.spark.sql.functions.udf(f, DataTypes.StringType);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Runs the writes with {@code userMetadata} on their Delta commits (merges take no option). */
+  static void withUserMetadata(SparkSession spark, String metadata, Runnable writes) {
+    String key = "spark.databricks.delta.commitInfo.userMetadata";
+    spark.conf().set(key, metadata);
+    try {
+      writes.run();
+    } finally {
+      spark.conf().unset(key);
+    }
+  }
+
+  private static void mergeOrders(SparkSession spark, Lake lake, Dataset<Row> orders) {
+    if (!lake.exists(spark, Tables.SILVER_ORDERS)) {
+      lake.append(Tables.SILVER_ORDERS, orders);
+      return;
+    }
+    DeltaTable.forPath(spark, lake.path(Tables.SILVER_ORDERS))
+        .as("t")
+        .merge(orders.as("s"), "t.order_id = s.order_id")
+        .whenMatched("s.updated_at > t.updated_at")
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+  }
+
+  private static void mergeLines(SparkSession spark, Lake lake, Dataset<Row> lines) {
+    if (!lake.exists(spark, Tables.SILVER_ORDER_LINES)) {
+      lake.append(Tables.SILVER_ORDER_LINES, lines);
+      return;
+    }
+    String changed =
+        String.join(
+            " OR ",
+            List.of("sku", "product_id", "quantity", "unit_price", "unit_cost", "revenue", "cost")
+                .stream()
+                .map(c -> "NOT (t." + c + " <=> s." + c + ")")
+                .toList());
+    DeltaTable.forPath(spark, lake.path(Tables.SILVER_ORDER_LINES))
+        .as("t")
+        .merge(lines.as("s"), "t.order_id = s.order_id AND t.line_no = s.line_no")
+        .whenMatched(changed)
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .whenNotMatchedBySource()
+        .delete()
+        .execute();
+  }
+}
