@@ -8,18 +8,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
-python="${PYTHON:-python3}"
-
-requirements_hash="$(cat "$here/requirements.txt" "$here/constraints.txt" | sha256sum | cut -d' ' -f1)"
-stamp="$venv/.requirements.sha256"
-
-if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$requirements_hash" ]]; then
-  echo "run-tests: installing requirements into $venv"
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  echo "$requirements_hash" >"$stamp"
-fi
+"$here/../bin/python-venv" "$venv" "$here/requirements.txt" "$here/constraints.txt"
 
 airflow_home="$(mktemp -d "${TMPDIR:-/tmp}/airflow-home.XXXXXX")"
 trap 'rm -rf "$airflow_home"' EXIT

@@ -15,7 +15,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 home="$(cd "$here/.." && pwd)"
 venv="$here/.venv"
-python="${PYTHON:-python3}"
 started=$(date +%s)
 step_started=$started
 
@@ -26,17 +25,8 @@ step() {
   step_started=$now
 }
 
-requirements_hash="$(sha256sum <"$here/requirements.txt" | cut -d' ' -f1)"
-stamp="$venv/.requirements.sha256"
-
-if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$requirements_hash" ]]; then
-  echo "run-tests: installing requirements into $venv"
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  echo "$requirements_hash" >"$stamp"
-  step "virtualenv ready"
-fi
+"$home/bin/python-venv" "$venv" "$here/requirements.txt"
+step "virtualenv ready"
 
 cd "$here"
 mapfile -t sources < <(find . -path ./.venv -prune -o \( -name '*.py' -o -name '*.ipynb' \) -print | sort)
