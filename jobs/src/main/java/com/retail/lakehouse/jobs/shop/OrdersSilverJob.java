@@ -27,6 +27,7 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
 import com.retail.lakehouse.common.quality.Cleaner;
+import com.retail.lakehouse.common.quality.FieldType;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +78,7 @@ public final class OrdersSilverJob implements Job {
   static final Set<String> STATUSES =
       Set.of("placed", "paid", "shipped", "delivered", "cancelled", "refunded");
 
-  static final DecimalType MONEY = DataTypes.createDecimalType(12, 2);
+  static final DecimalType MONEY = FieldType.MONEY;
 
   /** A page of the API, each order kept as its raw JSON text. */
   static final StructType PAGE =
