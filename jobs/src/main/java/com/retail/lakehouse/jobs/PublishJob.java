@@ -11,7 +11,6 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.publish.PostgresPublisher;
-import com.retail.lakehouse.common.publish.ServingSchema;
 import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
@@ -86,7 +85,6 @@ public final class PublishJob implements Job {
     }
     Settings.Postgres conf = ctx.settings().postgres();
     Postgres target = database != null ? database : configured(conf);
-    ServingSchema.migrate(target, conf.schema());
     PostgresPublisher publisher =
         new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
     StageResult.Builder result = new StageResult.Builder();
