@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pendulum
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
@@ -10,19 +12,11 @@ from airflow.sdk import DAG, CronDataIntervalTimetable
 
 DAG_ID = "retail_lakehouse_daily"
 
-JOBS_PACKAGE = "com.retail.lakehouse.jobs"
-
-# Stage (task id) -> main class in the shaded jobs jar.
-STAGES = {
-    "bronze": f"{JOBS_PACKAGE}.BronzeIngestJob",
-    "orders_extract": f"{JOBS_PACKAGE}.shop.OrdersExtractJob",
-    "silver": f"{JOBS_PACKAGE}.SilverJob",
-    "orders_silver": f"{JOBS_PACKAGE}.shop.OrdersSilverJob",
-    "gold": f"{JOBS_PACKAGE}.GoldJob",
-    "orders_gold": f"{JOBS_PACKAGE}.shop.OrdersGoldJob",
-    "recommendations": f"{JOBS_PACKAGE}.RecommendationsJob",
-    "publish": f"{JOBS_PACKAGE}.PublishJob",
-}
+# The stages, their main classes and their order, as the jobs declare them: generated from the
+# stage registry by `bin/pipeline stages --write airflow-dags/stages.json` (a JUnit test checks
+# that the file is current). Deploy it beside this file.
+STAGES_FILE = Path(__file__).with_name("stages.json")
+STAGES = json.loads(STAGES_FILE.read_text(encoding="utf-8"))["stages"]
 
 # The same session settings the jobs set themselves; harmless to pass twice.
 DELTA_SPARK_CONF = {
@@ -103,19 +97,19 @@ Secrets (`LAKEHOUSE_PG_PASSWORD`, `LAKEHOUSE_PII_KEY`) live in the worker's envi
 """,
 ) as dag:
     tasks = {
-        stage: SparkSubmitOperator(
-            task_id=stage,
+        stage["name"]: SparkSubmitOperator(
+            task_id=stage["name"],
             conn_id="spark_default",
             application=JAR,
-            java_class=main_class,
+            java_class=stage["main_class"],
             application_args=stage_args(),
             conf=DELTA_SPARK_CONF,
-            name=f"retail-lakehouse-{stage}-{{{{ ds_nodash }}}}",
+            name=f"retail-lakehouse-{stage['name']}-{{{{ ds_nodash }}}}",
+            doc_md=stage["description"],
         )
-        for stage, main_class in STAGES.items()
+        for stage in STAGES
     }
-
-    tasks["bronze"] >> tasks["silver"] >> [tasks["gold"], tasks["recommendations"]]
-    # The orders' lines join the catalogue, so orders_silver waits for silver.products too.
-    [tasks["orders_extract"], tasks["silver"]] >> tasks["orders_silver"] >> tasks["orders_gold"]
-    [tasks["gold"], tasks["recommendations"], tasks["orders_gold"]] >> tasks["publish"]
+    # A stage runs after the stages that write the tables it reads.
+    for stage in STAGES:
+        for upstream in stage["upstream"]:
+            tasks[upstream] >> tasks[stage["name"]]

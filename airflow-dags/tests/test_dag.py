@@ -28,27 +28,8 @@ DAGS_DIR = Path(__file__).resolve().parents[1]
 DAG_FILE = DAGS_DIR / "retail_lakehouse.py"
 DAG_ID = "retail_lakehouse_daily"
 
-MAIN_CLASSES = {
-    "bronze": "com.retail.lakehouse.jobs.BronzeIngestJob",
-    "orders_extract": "com.retail.lakehouse.jobs.shop.OrdersExtractJob",
-    "silver": "com.retail.lakehouse.jobs.SilverJob",
-    "orders_silver": "com.retail.lakehouse.jobs.shop.OrdersSilverJob",
-    "gold": "com.retail.lakehouse.jobs.GoldJob",
-    "orders_gold": "com.retail.lakehouse.jobs.shop.OrdersGoldJob",
-    "recommendations": "com.retail.lakehouse.jobs.RecommendationsJob",
-    "publish": "com.retail.lakehouse.jobs.PublishJob",
-}
-
-DOWNSTREAM = {
-    "bronze": {"silver"},
-    "orders_extract": {"orders_silver"},
-    "silver": {"gold", "recommendations", "orders_silver"},
-    "orders_silver": {"orders_gold"},
-    "orders_gold": {"publish"},
-    "gold": {"publish"},
-    "recommendations": {"publish"},
-    "publish": set(),
-}
+STAGES = json.loads((DAGS_DIR / "stages.json").read_text())["stages"]
+MAIN_CLASSES = {stage["name"]: stage["main_class"] for stage in STAGES}
 
 SETTING_VARIABLES = [
     "lakehouse_jar",
@@ -164,15 +145,19 @@ def test_every_stage_is_a_spark_submit_of_its_main_class():
         )
 
 
-def test_downstream_tasks_follow_the_stage_order():
+def test_upstream_tasks_are_the_stages_whose_tables_each_reads():
     dag = load_dag()
 
-    assert {task.task_id: set(task.downstream_task_ids) for task in dag.tasks} == DOWNSTREAM
+    # stages.json is checked against the jobs' declarations by a JUnit test (StagesTest).
+    assert {task.task_id: set(task.upstream_task_ids) for task in dag.tasks} == {
+        stage["name"]: set(stage["upstream"]) for stage in STAGES
+    }
     assert set(dag.get_task("publish").upstream_task_ids) == {
         "gold",
         "recommendations",
         "orders_gold",
     }
+    assert dag.get_task("bronze").upstream_task_ids == set()
 
 
 def test_every_task_retries_and_the_dag_is_owned_tagged_and_documented():

@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Mode;
+import com.retail.lakehouse.common.cli.StageSpec.Need;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
@@ -37,13 +39,22 @@ public final class BronzeIngestJob implements Job {
   private static final String FILE_NAME = "_file_name";
   private static final String FILES = "files=";
 
+  static final StageSpec SPEC =
+      StageSpec.stage("bronze", BronzeIngestJob.class)
+          .describedAs("new Complete Journey CSV files of the landing directory, as read")
+          .writes(
+              Mode.APPEND,
+              Source.COMPLETE_JOURNEY.stream().map(s -> Tables.bronze(s.table())).toList())
+          .needs(Need.LANDING)
+          .build();
+
   public static void main(String[] args) {
-    JobRunner.run(new BronzeIngestJob(), args);
+    Stages.run(new BronzeIngestJob(), args);
   }
 
   @Override
-  public String stage() {
-    return "bronze";
+  public StageSpec spec() {
+    return SPEC;
   }
 
   @Override

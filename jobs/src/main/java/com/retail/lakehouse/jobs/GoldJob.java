@@ -5,8 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Mode;
 import com.retail.lakehouse.common.lake.Fingerprint;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
@@ -36,19 +37,25 @@ public final class GoldJob implements Job {
           Tables.GOLD_PRODUCT_PERFORMANCE,
           Tables.GOLD_SALES_BY_DAY_DEPARTMENT);
 
+  static final StageSpec SPEC =
+      StageSpec.stage("gold", GoldJob.class)
+          .describedAs("customer summary, product performance, sales by day and department")
+          .reads(INPUTS)
+          .writes(Mode.OVERWRITE, OUTPUTS)
+          .build();
+
   public static void main(String[] args) {
-    JobRunner.run(new GoldJob(), args);
+    Stages.run(new GoldJob(), args);
   }
 
   @Override
-  public String stage() {
-    return "gold";
+  public StageSpec spec() {
+    return SPEC;
   }
 
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    lake.requireTables(spark, INPUTS, "silver");
     String fingerprint = Fingerprint.of(spark, lake, stage(), "date=" + ctx.logicalDate(), INPUTS);
     if (!ctx.force() && lake.upToDate(spark, fingerprint, OUTPUTS)) {
       return StageResult.skipped();

@@ -3,8 +3,9 @@ package com.retail.lakehouse.jobs;
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Need;
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
@@ -37,54 +38,55 @@ public final class PublishJob implements Job {
           Tables.GOLD_PRODUCT_PROFIT, List.of("product_id"),
           Tables.GOLD_SALES_BY_REGION, List.of("postcode_area"));
 
-  private final Postgres database;
   private final boolean orderTablesOnly;
 
-  /** Publishes to the database of the configuration. */
+  /** Publishes every gold table. */
   public PublishJob() {
-    this(null);
+    this(false);
   }
 
-  /**
-   * Publishes to the given database (the local runner's embedded server), or the configured one
-   * when null.
-   */
-  public PublishJob(Postgres database) {
-    this(database, false);
-  }
-
-  private PublishJob(Postgres database, boolean orderTablesOnly) {
-    this.database = database;
+  private PublishJob(boolean orderTablesOnly) {
     this.orderTablesOnly = orderTablesOnly;
   }
 
   /**
    * Publishes only the shop's order gold tables (after an erasure, or where the Complete Journey
-   * tables are not built), to the given database or the configured one when null.
+   * tables are not built).
    */
-  public static PublishJob orderTablesOnly(Postgres database) {
-    return new PublishJob(database, true);
+  public static PublishJob orderTablesOnly() {
+    return new PublishJob(true);
   }
+
+  static final StageSpec SPEC =
+      StageSpec.stage("publish", PublishJob.class)
+          .describedAs("every gold table into the serving PostgreSQL, each atomically")
+          .reads(Tables.GOLD_TABLES)
+          .readsWhenPresent(Tables.ORDER_GOLD_TABLES)
+          .needs(Need.DATABASE)
+          .build();
 
   public static void main(String[] args) {
-    JobRunner.run(new PublishJob(), args);
+    Stages.run(new PublishJob(), args);
   }
 
+  /** The publish of the order tables alone: what an erasure republishes. */
+  private static final StageSpec ORDER_TABLES_ONLY =
+      StageSpec.stage("publish", PublishJob.class)
+          .describedAs("the shop's order gold tables into the serving PostgreSQL")
+          .reads(Tables.ORDER_GOLD_TABLES)
+          .needs(Need.DATABASE)
+          .build();
+
   @Override
-  public String stage() {
-    return "publish";
+  public StageSpec spec() {
+    return orderTablesOnly ? ORDER_TABLES_ONLY : SPEC;
   }
 
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    if (orderTablesOnly) {
-      lake.requireTables(spark, Tables.ORDER_GOLD_TABLES, "orders_gold");
-    } else {
-      lake.requireTables(spark, Tables.GOLD_TABLES, "gold and recommendations");
-    }
     Settings.Postgres conf = ctx.settings().postgres();
-    Postgres target = database != null ? database : configured(conf);
+    Postgres target = ctx.database().orElseGet(() -> configured(conf));
     PostgresPublisher publisher =
         new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
     StageResult.Builder result = new StageResult.Builder();

@@ -2,8 +2,9 @@ package com.retail.lakehouse.jobs;
 
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Mode;
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.lake.Fingerprint;
 import com.retail.lakehouse.common.lake.Lake;
@@ -30,19 +31,25 @@ public final class RecommendationsJob implements Job {
           Tables.GOLD_ASSOCIATION_RULES,
           Tables.GOLD_CUSTOMER_RECOMMENDATIONS);
 
+  static final StageSpec SPEC =
+      StageSpec.stage("recommendations", RecommendationsJob.class)
+          .describedAs("FP-Growth itemsets and rules, top-N products per household")
+          .reads(INPUTS)
+          .writes(Mode.OVERWRITE, OUTPUTS)
+          .build();
+
   public static void main(String[] args) {
-    JobRunner.run(new RecommendationsJob(), args);
+    Stages.run(new RecommendationsJob(), args);
   }
 
   @Override
-  public String stage() {
-    return "recommendations";
+  public StageSpec spec() {
+    return SPEC;
   }
 
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    lake.requireTables(spark, INPUTS, "silver");
     Settings.Recommendations p = ctx.settings().recommendations();
     String fingerprint = Fingerprint.of(spark, lake, stage(), p.toString(), INPUTS);
     if (!ctx.force() && lake.upToDate(spark, fingerprint, OUTPUTS)) {

@@ -2,8 +2,9 @@ package com.retail.lakehouse.jobs;
 
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Mode;
 import com.retail.lakehouse.common.lake.Fingerprint;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
@@ -39,22 +40,29 @@ public final class SilverJob implements Job {
           Tables.SILVER_COUPON_REDEMPTIONS,
           Tables.SILVER_PROMOTIONS);
 
+  static final StageSpec SPEC =
+      StageSpec.stage("silver", SilverJob.class)
+          .describedAs("typed, checked and deduplicated sources; failed rows to quarantine")
+          .reads(Source.COMPLETE_JOURNEY.stream().map(s -> Tables.bronze(s.table())).toList())
+          .writes(Mode.OVERWRITE, OUTPUTS)
+          .writes(
+              Mode.OVERWRITE,
+              Source.COMPLETE_JOURNEY.stream().map(s -> Tables.quarantine(s.table())).toList())
+          .build();
+
   public static void main(String[] args) {
-    JobRunner.run(new SilverJob(), args);
+    Stages.run(new SilverJob(), args);
   }
 
   @Override
-  public String stage() {
-    return "silver";
+  public StageSpec spec() {
+    return SPEC;
   }
 
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    List<TableId> inputs =
-        Source.COMPLETE_JOURNEY.stream().map(s -> Tables.bronze(s.table())).toList();
-    lake.requireTables(spark, inputs, "bronze");
-    String fingerprint = Fingerprint.of(spark, lake, stage(), "v1", inputs);
+    String fingerprint = Fingerprint.of(spark, lake, stage(), "v1", SPEC.reads());
     if (!ctx.force() && lake.upToDate(spark, fingerprint, OUTPUTS)) {
       return StageResult.skipped();
     }

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.retail.lakehouse.common.audit.RunAudit;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.jobs.bronze.Source;
-import com.retail.lakehouse.jobs.shop.ShopApiSimulator;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import com.retail.lakehouse.jobs.support.RawSample;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import com.retail.lakehouse.jobs.support.TestDatabase;
@@ -69,8 +68,8 @@ class EndToEndTest {
     ctx = context();
     lake = ctx.lake();
     raw = RawSample.read(TestContexts.sample());
-    for (Job job : Pipeline.stagesWith(db)) {
-      firstRun.put(job.stage(), JobRunner.execute(job, spark, ctx));
+    for (Job job : Stages.GRAPH.stages()) {
+      firstRun.put(job.stage(), Stages.execute(job, spark, ctx));
     }
   }
 
@@ -179,8 +178,8 @@ class EndToEndTest {
     }
     long published = publishLogRows();
     JobContext rerun = context();
-    for (Job job : Pipeline.stagesWith(db)) {
-      assertTrue(JobRunner.execute(job, spark, rerun).upToDate(), job.stage() + " is up to date");
+    for (Job job : Stages.GRAPH.stages()) {
+      assertTrue(Stages.execute(job, spark, rerun).upToDate(), job.stage() + " is up to date");
     }
     for (Map.Entry<TableId, Long> e : versions.entrySet()) {
       assertEquals(e.getValue(), lake.version(spark, e.getKey()), e.getKey() + " unchanged");
@@ -190,8 +189,7 @@ class EndToEndTest {
         lake.read(spark, Tables.OPS_PIPELINE_RUNS)
             .filter("status = '" + RunAudit.UP_TO_DATE + "'")
             .count();
-    assertEquals(
-        Pipeline.stagesWith(db).size(), upToDate, "the audit records each up-to-date stage");
+    assertEquals(Stages.GRAPH.stages().size(), upToDate, "the audit records each up-to-date stage");
   }
 
   @AfterAll
@@ -201,11 +199,12 @@ class EndToEndTest {
 
   private JobContext context() {
     return TestContexts.local(
-        dir.resolve("lake"),
-        TestContexts.sample(),
-        "2018-01-02",
-        "postgres.schema=" + SCHEMA,
-        "orders-api.url=" + shop.url());
+            dir.resolve("lake"),
+            TestContexts.sample(),
+            "2018-01-02",
+            "postgres.schema=" + SCHEMA,
+            "orders-api.url=" + shop.url())
+        .withDatabase(db);
   }
 
   private long bronzeRows() {

@@ -28,12 +28,13 @@ public final class JobRunner {
   private JobRunner() {}
 
   /** Entry point for a job's {@code main}: exits the JVM with the job's status. */
-  public static void run(Job job, String[] args) {
-    System.exit(run(job, args, System.out, System.err));
+  public static void run(StageGraph graph, Job job, String[] args) {
+    System.exit(run(graph, job, args, System.out, System.err));
   }
 
   /** Parses, validates, runs; returns the exit code. */
-  public static int run(Job job, String[] args, PrintStream out, PrintStream err) {
+  public static int run(
+      StageGraph graph, Job job, String[] args, PrintStream out, PrintStream err) {
     JobOptions options = new JobOptions();
     CmdLineParser parser = new CmdLineParser(options);
     JobContext ctx;
@@ -51,7 +52,7 @@ public final class JobRunner {
     }
     SparkSession spark = Sessions.create("retail-lakehouse-" + job.stage(), ctx.settings());
     try {
-      StageResult result = execute(job, spark, ctx);
+      StageResult result = execute(graph, job, spark, ctx);
       out.println(summaryLine(job.stage(), result));
       return 0;
     } catch (Exception e) { // also Spark's AnalysisException, checked but thrown from Scala
@@ -60,12 +61,16 @@ public final class JobRunner {
     }
   }
 
-  /** Runs a stage with its audit row; a failure is recorded and then rethrown. */
-  public static StageResult execute(Job job, SparkSession spark, JobContext ctx) {
+  /**
+   * Runs a stage with its audit row, after checking that the tables it reads exist (naming the
+   * stage to run first when one does not); a failure is recorded and then rethrown.
+   */
+  public static StageResult execute(StageGraph graph, Job job, SparkSession spark, JobContext ctx) {
     Instant started = Instant.now();
     LOG.info(
         "stage {} starting (run {}, logical date {})", job.stage(), ctx.runId(), ctx.logicalDate());
     try {
+      graph.requireInputs(spark, ctx.lake(), job.spec());
       StageResult result = job.run(spark, ctx);
       RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), result, null);
       LOG.info(summaryLine(job.stage(), result));

@@ -12,13 +12,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
-import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.jobs.PublishJob;
+import com.retail.lakehouse.jobs.Stages;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -148,11 +147,10 @@ public final class ForgetCustomer {
 
   /**
    * Forgets the customer named by {@code email} or {@code customerId}; republishes the order gold
-   * tables to {@code db}, or to the configured database when null. Fails when the customer is
-   * nowhere in bronze.
+   * tables to the context's database. Fails when the customer is nowhere in bronze.
    */
   public static Outcome forget(
-      SparkSession spark, JobContext ctx, Postgres db, String email, String customerId) {
+      SparkSession spark, JobContext ctx, String email, String customerId) {
     Lake lake = ctx.lake();
     lake.requireTables(spark, List.of(Tables.BRONZE_ORDERS_RAW), "orders_extract");
     byte[] key = ctx.settings().piiKey();
@@ -261,10 +259,11 @@ public final class ForgetCustomer {
 
     // Gold and serving: recomputed from what is left, republished.
     JobContext forced =
-        new JobContext(ctx.settings(), ctx.logicalDate(), ctx.runId(), true, ctx.lake());
+        new JobContext(
+            ctx.settings(), ctx.logicalDate(), ctx.runId(), true, ctx.lake(), ctx.database());
     if (lake.exists(spark, Tables.SILVER_ORDERS)) {
-      JobRunner.execute(new OrdersGoldJob(), spark, forced);
-      JobRunner.execute(PublishJob.orderTablesOnly(db), spark, ctx);
+      Stages.execute(new OrdersGoldJob(), spark, forced);
+      Stages.execute(PublishJob.orderTablesOnly(), spark, ctx);
     }
 
     // Files that held the customer: purged of deletion vectors, then vacuumed.

@@ -35,6 +35,9 @@ import org.apache.logging.log4j.Logger;
  * so tests run over real HTTP without waiting real seconds.
  */
 public final class OrdersApiClient {
+  /** Path of the orders resource under the API's base URL. */
+  public static final String ORDERS_PATH = "/v1/orders";
+
   private static final Logger LOG = LogManager.getLogger(OrdersApiClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -141,7 +144,7 @@ public final class OrdersApiClient {
   }
 
   URI pageUri(Optional<Instant> updatedSince, Optional<String> cursor) {
-    StringBuilder uri = new StringBuilder(baseUrl).append(ShopApiSimulator.ORDERS_PATH);
+    StringBuilder uri = new StringBuilder(baseUrl).append(ORDERS_PATH);
     uri.append("?page_size=").append(pageSize);
     updatedSince.ifPresent(s -> uri.append("&updated_since=").append(encode(s.toString())));
     cursor.ifPresent(c -> uri.append("&cursor=").append(encode(c)));

@@ -3,12 +3,15 @@ package com.retail.lakehouse.jobs.shop;
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Mode;
+import com.retail.lakehouse.common.cli.StageSpec.Need;
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.lake.Watermarks;
+import com.retail.lakehouse.jobs.Stages;
 import com.retail.lakehouse.jobs.shop.OrdersApiClient.Extraction;
 import com.retail.lakehouse.jobs.shop.OrdersApiClient.OrdersApiException;
 import com.retail.lakehouse.jobs.shop.OrdersApiClient.Page;
@@ -77,13 +80,21 @@ public final class OrdersExtractJob implements Job {
     this.sleeper = sleeper;
   }
 
+  static final StageSpec SPEC =
+      StageSpec.stage("orders_extract", OrdersExtractJob.class)
+          .describedAs("pages of the shop's orders API updated since the watermark, as received")
+          .writes(Mode.APPEND, Tables.BRONZE_ORDERS_RAW)
+          .writes(Mode.MERGE, Tables.OPS_WATERMARKS)
+          .needs(Need.SHOP_API)
+          .build();
+
   public static void main(String[] args) {
-    JobRunner.run(new OrdersExtractJob(), args);
+    Stages.run(new OrdersExtractJob(), args);
   }
 
   @Override
-  public String stage() {
-    return "orders_extract";
+  public StageSpec spec() {
+    return SPEC;
   }
 
   @Override

@@ -2,12 +2,14 @@ package com.retail.lakehouse.jobs.shop;
 
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Mode;
 import com.retail.lakehouse.common.lake.Fingerprint;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.jobs.Stages;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,19 +27,25 @@ public final class OrdersGoldJob implements Job {
   static final List<TableId> INPUTS =
       List.of(Tables.SILVER_ORDERS, Tables.SILVER_ORDER_LINES, Tables.SILVER_PRODUCTS);
 
+  static final StageSpec SPEC =
+      StageSpec.stage("orders_gold", OrdersGoldJob.class)
+          .describedAs("order KPIs by day and channel, product profit, sales by postcode area")
+          .reads(INPUTS)
+          .writes(Mode.OVERWRITE, Tables.ORDER_GOLD_TABLES)
+          .build();
+
   public static void main(String[] args) {
-    JobRunner.run(new OrdersGoldJob(), args);
+    Stages.run(new OrdersGoldJob(), args);
   }
 
   @Override
-  public String stage() {
-    return "orders_gold";
+  public StageSpec spec() {
+    return SPEC;
   }
 
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    lake.requireTables(spark, INPUTS, "orders_silver");
     String fingerprint = Fingerprint.of(spark, lake, stage(), "v1", INPUTS);
     if (!ctx.force() && lake.upToDate(spark, fingerprint, Tables.ORDER_GOLD_TABLES)) {
       return StageResult.skipped();

@@ -19,8 +19,9 @@ import static org.apache.spark.sql.functions.when;
 
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
+import com.retail.lakehouse.common.cli.StageSpec.Mode;
 import com.retail.lakehouse.common.lake.Fingerprint;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
@@ -28,6 +29,7 @@ import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
 import com.retail.lakehouse.common.quality.Cleaner;
 import com.retail.lakehouse.common.quality.FieldType;
+import com.retail.lakehouse.jobs.Stages;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Set;
@@ -135,20 +137,26 @@ public final class OrdersSilverJob implements Job {
           "order_revenue",
           "order_cost");
 
+  static final StageSpec SPEC =
+      StageSpec.stage("orders_silver", OrdersSilverJob.class)
+          .describedAs("orders flattened, checked and pseudonymised; latest version of each")
+          .reads(INPUTS)
+          .writes(Mode.MERGE, MERGED)
+          .writes(Mode.OVERWRITE, Tables.QUARANTINE_ORDERS)
+          .build();
+
   public static void main(String[] args) {
-    JobRunner.run(new OrdersSilverJob(), args);
+    Stages.run(new OrdersSilverJob(), args);
   }
 
   @Override
-  public String stage() {
-    return "orders_silver";
+  public StageSpec spec() {
+    return SPEC;
   }
 
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    lake.requireTables(spark, List.of(Tables.BRONZE_ORDERS_RAW), "orders_extract");
-    lake.requireTables(spark, List.of(Tables.SILVER_PRODUCTS), "silver");
     String fingerprint = Fingerprint.of(spark, lake, stage(), "v1", INPUTS);
     if (!ctx.force() && lake.upToDate(spark, fingerprint, MERGED)) {
       return StageResult.skipped();

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.jobs.BronzeIngestJob;
+import com.retail.lakehouse.jobs.Stages;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import com.retail.lakehouse.jobs.support.TestSpark;
 import com.retail.lakehouse.jobs.support.TinyLanding;
@@ -63,7 +63,7 @@ class BronzeIngestJobTest {
     JobContext ctx = TestContexts.local(tmp.resolve("lake"), landing, "2017-03-01");
     Lake lake = ctx.lake();
 
-    StageResult first = JobRunner.execute(new BronzeIngestJob(), spark, ctx);
+    StageResult first = Stages.execute(new BronzeIngestJob(), spark, ctx);
     assertFalse(first.upToDate());
     assertEquals(24, first.rowsRead()); // 3 + 7 + 2 + 2 + 4 + 2 + 2 + 2
     assertEquals(24, first.rowsWritten());
@@ -105,7 +105,7 @@ class BronzeIngestJobTest {
 
     // a rerun finds nothing new and commits nothing
     Map<String, Long> before = versions(spark, lake);
-    StageResult rerun = JobRunner.execute(new BronzeIngestJob(), spark, ctx);
+    StageResult rerun = Stages.execute(new BronzeIngestJob(), spark, ctx);
     assertEquals(0, rerun.rowsRead());
     assertEquals(0, rerun.rowsWritten());
     assertEquals(before, versions(spark, lake));
@@ -117,7 +117,7 @@ class BronzeIngestJobTest {
             + "\n"
             + "3,10,2001,100,1,1.00,0,0,0,6,2017-02-01T10:00:00Z\n"
             + "3,10,2001,200,1,2.00,0,0,0,6,2017-02-01T10:00:00Z\n");
-    StageResult third = JobRunner.execute(new BronzeIngestJob(), spark, ctx);
+    StageResult third = Stages.execute(new BronzeIngestJob(), spark, ctx);
     assertEquals(2, third.rowsRead());
     Map<String, Long> expected = new LinkedHashMap<>(before);
     expected.put("transactions", 1L);
@@ -148,7 +148,7 @@ class BronzeIngestJobTest {
     JobContext ctx = TestContexts.local(tmp.resolve("lake"), tmp.resolve("missing"), "2017-03-01");
     UserError e =
         assertThrows(
-            UserError.class, () -> JobRunner.execute(new BronzeIngestJob(), TestSpark.get(), ctx));
+            UserError.class, () -> Stages.execute(new BronzeIngestJob(), TestSpark.get(), ctx));
     assertTrue(e.getMessage().startsWith("sources directory not found: "), e.getMessage());
   }
 
@@ -158,7 +158,7 @@ class BronzeIngestJobTest {
     JobContext ctx = TestContexts.local(tmp.resolve("lake"), landing, "2017-03-01");
     UserError e =
         assertThrows(
-            UserError.class, () -> JobRunner.execute(new BronzeIngestJob(), TestSpark.get(), ctx));
+            UserError.class, () -> Stages.execute(new BronzeIngestJob(), TestSpark.get(), ctx));
     assertTrue(e.getMessage().startsWith("no Complete Journey CSV files in "), e.getMessage());
   }
 
@@ -170,7 +170,7 @@ class BronzeIngestJobTest {
     JobContext ctx = TestContexts.local(tmp.resolve("lake"), landing, "2017-03-01");
     UserError e =
         assertThrows(
-            UserError.class, () -> JobRunner.execute(new BronzeIngestJob(), TestSpark.get(), ctx));
+            UserError.class, () -> Stages.execute(new BronzeIngestJob(), TestSpark.get(), ctx));
     assertTrue(
         e.getMessage().startsWith("campaigns.csv.gz: header is [household_id, campaign_id]"),
         e.getMessage());

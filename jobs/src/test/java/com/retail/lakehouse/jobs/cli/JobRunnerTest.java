@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.cli.StageGraph;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.cli.StageSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +23,8 @@ class JobRunnerTest {
   /** A stage that must never be reached by these tests. */
   private static final class Unreachable implements Job {
     @Override
-    public String stage() {
-      return "unreachable";
+    public StageSpec spec() {
+      return StageSpec.stage("unreachable", Unreachable.class).build();
     }
 
     @Override
@@ -38,6 +40,7 @@ class JobRunnerTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         JobRunner.run(
+            StageGraph.of(List.of(new Unreachable())),
             new Unreachable(),
             args,
             new PrintStream(out, true, StandardCharsets.UTF_8),

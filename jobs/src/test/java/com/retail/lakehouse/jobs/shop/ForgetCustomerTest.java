@@ -10,7 +10,7 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
 import com.retail.lakehouse.common.publish.Postgres;
-import com.retail.lakehouse.jobs.PublishJob;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import com.retail.lakehouse.jobs.support.TestDatabase;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +75,7 @@ class ForgetCustomerTest {
     shop.silver("f-2");
     shop.gold("f-2");
     Postgres db = TestDatabase.get();
-    shop.run(PublishJob.orderTablesOnly(db), "f-2", "postgres.schema=" + SCHEMA);
+    shop.publishOrderTables("f-2", "postgres.schema=" + SCHEMA);
 
     ShopApiSimulator.Customer gone = shop.sim.orders().get(0).customer();
     List<ShopApiSimulator.Order> kept =
@@ -88,9 +88,10 @@ class ForgetCustomerTest {
 
     shop.spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
     JobContext ctx =
-        shop.context("forget-1", "pii.erasure-retention-hours=0", "postgres.schema=" + SCHEMA);
+        shop.context("forget-1", "pii.erasure-retention-hours=0", "postgres.schema=" + SCHEMA)
+            .withDatabase(db);
     ForgetCustomer.Outcome outcome =
-        ForgetCustomer.forget(shop.spark, ctx, db, "  " + gone.email().toUpperCase() + " ", null);
+        ForgetCustomer.forget(shop.spark, ctx, "  " + gone.email().toUpperCase() + " ", null);
     byte[] key = ctx.settings().piiKey();
     String customerKey = Pseudonymizer.pseudonym(key, "customer", gone.customerId());
     assertEquals(List.of(customerKey), outcome.customerKeys());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;

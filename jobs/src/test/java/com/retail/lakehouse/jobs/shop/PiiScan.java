@@ -4,6 +4,7 @@ import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
 import com.retail.lakehouse.common.publish.Postgres;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

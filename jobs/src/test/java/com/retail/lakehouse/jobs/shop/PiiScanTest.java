@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
-import com.retail.lakehouse.jobs.PublishJob;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import com.retail.lakehouse.jobs.support.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +45,7 @@ class PiiScanTest {
     shop.silver("pii-2");
     shop.gold("pii-2");
     Postgres db = TestDatabase.get();
-    shop.run(PublishJob.orderTablesOnly(db), "pii-2", "postgres.schema=" + SCHEMA);
+    shop.publishOrderTables("pii-2", "postgres.schema=" + SCHEMA);
 
     Set<ShopApiSimulator.Customer> customers = shop.customersWithOrders();
     assertTrue(customers.size() > 20, "customers: " + customers.size());

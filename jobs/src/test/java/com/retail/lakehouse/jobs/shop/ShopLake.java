@@ -1,10 +1,12 @@
 package com.retail.lakehouse.jobs.shop;
 
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.Tables;
+import com.retail.lakehouse.jobs.PublishJob;
+import com.retail.lakehouse.jobs.Stages;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import com.retail.lakehouse.jobs.support.TestSpark;
 import java.math.BigDecimal;
@@ -57,24 +59,33 @@ final class ShopLake implements AutoCloseable {
     overrides[1] = "orders-api.page-size=8";
     System.arraycopy(extra, 0, overrides, 2, extra.length);
     JobContext ctx = TestContexts.local(root, TestContexts.sample(), "2024-03-01", overrides);
-    return new JobContext(ctx.settings(), ctx.logicalDate(), runId, ctx.force(), ctx.lake());
+    return new JobContext(
+        ctx.settings(), ctx.logicalDate(), runId, ctx.force(), ctx.lake(), ctx.database());
   }
 
   StageResult extract(String runId) {
-    return JobRunner.execute(new OrdersExtractJob(), spark, context(runId));
+    return Stages.execute(new OrdersExtractJob(), spark, context(runId));
   }
 
   StageResult silver(String runId) {
-    return JobRunner.execute(new OrdersSilverJob(), spark, context(runId));
+    return Stages.execute(new OrdersSilverJob(), spark, context(runId));
   }
 
   StageResult gold(String runId) {
-    return JobRunner.execute(new OrdersGoldJob(), spark, context(runId));
+    return Stages.execute(new OrdersGoldJob(), spark, context(runId));
   }
 
   /** Runs any job with the fixture's context plus {@code extra} overrides. */
   StageResult run(com.retail.lakehouse.common.cli.Job job, String runId, String... extra) {
-    return JobRunner.execute(job, spark, context(runId, extra));
+    return Stages.execute(job, spark, context(runId, extra));
+  }
+
+  /** Publishes the order gold tables into the test database, with {@code extra} overrides. */
+  StageResult publishOrderTables(String runId, String... extra) {
+    return Stages.execute(
+        PublishJob.orderTablesOnly(),
+        spark,
+        context(runId, extra).withDatabase(com.retail.lakehouse.jobs.support.TestDatabase.get()));
   }
 
   Dataset<Row> read(com.retail.lakehouse.common.lake.TableId table) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.retail.lakehouse.common.UserError;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import com.retail.lakehouse.jobs.shop.OrdersApiClient.Extraction;
 import com.retail.lakehouse.jobs.shop.OrdersApiClient.OrdersApiException;
 import com.retail.lakehouse.jobs.shop.OrdersApiClient.Policy;

@@ -13,6 +13,7 @@ import com.retail.lakehouse.common.cli.JobOptions;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.lake.Watermarks;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator;
 import com.retail.lakehouse.jobs.shop.OrdersApiClient.OrdersApiException;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import com.retail.lakehouse.jobs.support.TestSpark;

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.retail.lakehouse.common.cli.JobContext;
-import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.jobs.BronzeIngestJob;
 import com.retail.lakehouse.jobs.SilverJob;
+import com.retail.lakehouse.jobs.Stages;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import com.retail.lakehouse.jobs.support.TestSpark;
 import com.retail.lakehouse.jobs.support.TinyLanding;
@@ -65,9 +65,9 @@ class SilverJobTest {
     TinyLanding.write(landing);
     JobContext ctx = TestContexts.local(tmp.resolve("lake"), landing, "2017-03-01");
     Lake lake = ctx.lake();
-    JobRunner.execute(new BronzeIngestJob(), spark, ctx);
+    Stages.execute(new BronzeIngestJob(), spark, ctx);
 
-    StageResult result = JobRunner.execute(new SilverJob(), spark, ctx);
+    StageResult result = Stages.execute(new SilverJob(), spark, ctx);
     assertEquals(24, result.rowsRead());
     assertEquals(9, result.rowsQuarantined());
     assertEquals(1, result.rowsDuplicate());
@@ -156,7 +156,7 @@ class SilverJobTest {
     List<TableId> written = new ArrayList<>(SilverJob.OUTPUTS);
     written.addAll(quarantine);
     Map<String, Long> before = versions(spark, lake, written);
-    StageResult rerun = JobRunner.execute(new SilverJob(), spark, ctx);
+    StageResult rerun = Stages.execute(new SilverJob(), spark, ctx);
     assertTrue(rerun.upToDate());
     assertEquals(before, versions(spark, lake, written));
 

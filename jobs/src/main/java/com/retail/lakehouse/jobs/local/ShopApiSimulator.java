@@ -1,8 +1,9 @@
-package com.retail.lakehouse.jobs.shop;
+package com.retail.lakehouse.jobs.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.retail.lakehouse.jobs.shop.OrdersApiClient;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
@@ -59,7 +60,7 @@ public final class ShopApiSimulator implements AutoCloseable {
   /** The simulator's clock starts here: the first event is a few seconds later. */
   public static final Instant START = Instant.parse("2024-03-01T08:00:00Z");
 
-  public static final String ORDERS_PATH = "/v1/orders";
+  public static final String ORDERS_PATH = OrdersApiClient.ORDERS_PATH;
   public static final String ADVANCE_PATH = "/admin/advance";
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int MAX_PAGE_SIZE = 1000;

@@ -1,4 +1,4 @@
-package com.retail.lakehouse.jobs.runner;
+package com.retail.lakehouse.jobs.local;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;

@@ -1,4 +1,4 @@
-package com.retail.lakehouse.jobs.shop;
+package com.retail.lakehouse.jobs.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.retail.lakehouse.jobs.shop.ShopApiSimulator.Order;
+import com.retail.lakehouse.jobs.local.ShopApiSimulator.Order;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package com.retail.lakehouse.jobs.runner;
+package com.retail.lakehouse.jobs.local;
 
 import java.util.ArrayList;
 import java.util.List;

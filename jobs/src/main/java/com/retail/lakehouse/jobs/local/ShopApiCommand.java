@@ -1,4 +1,4 @@
-package com.retail.lakehouse.jobs.shop;
+package com.retail.lakehouse.jobs.local;
 
 import com.retail.lakehouse.common.cli.JobRunner;
 import java.io.PrintStream;
@@ -13,8 +13,7 @@ import org.kohsuke.args4j.Option;
  * {@code bin/pipeline shop-api}: serves the simulated orders API until killed, for trying the
  * {@code orders_extract} stage by hand.
  */
-public final class ShopApiCommand {
-  private ShopApiCommand() {}
+final class ShopApiCommand implements Command {
 
   /** Options of {@code bin/pipeline shop-api}. */
   static final class Options {
@@ -55,12 +54,21 @@ public final class ShopApiCommand {
     boolean help;
   }
 
-  public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+  @Override
+  public String name() {
+    return "shop-api";
+  }
+
+  @Override
+  public String summary() {
+    return "serve a simulated web-shop orders API: --port P [--orders N] [--seed S]";
   }
 
   /** Starts the simulator and blocks serving until the process is killed. */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
+  @Override
+  public int run(String[] args, Console console) {
+    PrintStream out = console.out();
+    PrintStream err = console.err();
     Options o = new Options();
     CmdLineParser parser = new CmdLineParser(o);
     ShopApiSimulator simulator;

@@ -1,4 +1,4 @@
-package com.retail.lakehouse.jobs;
+package com.retail.lakehouse.jobs.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

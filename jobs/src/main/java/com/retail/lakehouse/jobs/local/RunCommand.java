@@ -1,0 +1,78 @@
+package com.retail.lakehouse.jobs.local;
+
+import com.retail.lakehouse.common.cli.Job;
+import com.retail.lakehouse.common.cli.JobContext;
+import com.retail.lakehouse.common.cli.JobOptions;
+import com.retail.lakehouse.common.cli.JobRunner;
+import com.retail.lakehouse.common.spark.Sessions;
+import com.retail.lakehouse.jobs.Stages;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bin/pipeline run} (every stage, in the registry's order, then the run summary) and {@code
+ * bin/pipeline <stage>} (one stage): in one JVM and one Spark session, with what the stages need
+ * started locally.
+ */
+final class RunCommand implements Command {
+  private final String name;
+  private final String summary;
+  private final List<Job> stages;
+
+  private RunCommand(String name, String summary, List<Job> stages) {
+    this.name = name;
+    this.summary = summary;
+    this.stages = stages;
+  }
+
+  static RunCommand all() {
+    return new RunCommand(
+        "run",
+        "every stage: "
+            + String.join(", ", Stages.GRAPH.names())
+            + "\n(locally, with no --orders-api, against a simulated shop API)",
+        Stages.GRAPH.stages());
+  }
+
+  static RunCommand stage(Job job) {
+    return new RunCommand(job.stage(), "one stage: " + job.spec().description(), List.of(job));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String summary() {
+    return summary;
+  }
+
+  @Override
+  public int run(String[] args, Console console) {
+    JobOptions options = console.parse(new JobOptions(), args, name);
+    if (console.help(options, name + " [options]", options.help)) {
+      return 0;
+    }
+    try (LocalServices services = LocalServices.start(options, stages, console)) {
+      JobContext ctx = services.context();
+      SparkSession spark = Sessions.create("retail-lakehouse-" + name, ctx.settings());
+      long started = System.currentTimeMillis();
+      for (Job job : stages) {
+        console.out().println(JobRunner.summaryLine(job.stage(), Stages.execute(job, spark, ctx)));
+      }
+      console
+          .out()
+          .printf(
+              "%s finished in %.1f s (run %s, logical date %s)%n",
+              name,
+              (System.currentTimeMillis() - started) / 1000.0,
+              ctx.runId(),
+              ctx.logicalDate());
+      if (stages.size() > 1) {
+        console.out().print(RunSummary.render(spark, ctx.lake(), services.serving()));
+      }
+      return 0;
+    }
+  }
+}
