@@ -90,7 +90,7 @@ public final class BronzeIngestJob implements Job {
       try {
         long rows = ingest(spark, ctx, landing, source, fresh, ingestedAt);
         result.read(source.table(), rows).written(source.table(), rows);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // also Spark's SparkException, checked but thrown from Scala
         RuntimeException failure = Landing.readFailure(table, fresh, e);
         LOG.error("{}", failure.getMessage());
         failures.add(failure);

@@ -102,7 +102,7 @@ public final class PublishJob implements Job {
       Lake.Identity source = lake.identity(spark, table);
       PostgresPublisher.Outcome outcome =
           publisher.publish(
-              lake.readAt(spark, table, source.version()),
+              lake.readAt(spark, table, source.snapshot()),
               table.name(),
               PRIMARY_KEYS.get(table),
               source,

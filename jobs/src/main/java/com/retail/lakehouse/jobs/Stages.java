@@ -30,6 +30,14 @@ public final class Stages {
               new RecommendationsJob(),
               new PublishJob()));
 
+  /**
+   * What the Airflow DAGs read ({@code airflow-dags/stages.json}): the daily stages and, apart, the
+   * weekly maintenance.
+   */
+  public static String json() {
+    return GRAPH.toJson(List.of(new MaintainJob()));
+  }
+
   /** A job's {@code main}: parse, validate, run with its audit row, exit with its status. */
   public static void run(Job job, String[] args) {
     JobRunner.run(GRAPH, job, args);

@@ -88,7 +88,7 @@ public final class JobRunner {
       LOG.error("stage {} failed", job.stage(), e);
       try {
         RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), null, oneLine(e));
-      } catch (RuntimeException auditFailure) {
+      } catch (Exception auditFailure) { // Spark throws checked exceptions from Scala
         LOG.error("could not record the failure in the audit", auditFailure);
       }
       throw e;
@@ -111,7 +111,7 @@ public final class JobRunner {
         dead -> {
           try {
             RunAudit.recordKilled(spark, ctx, dead);
-          } catch (RuntimeException auditFailure) {
+          } catch (Exception auditFailure) { // Spark throws checked exceptions from Scala
             LOG.error("could not record the dead run in the audit", auditFailure);
           }
         });

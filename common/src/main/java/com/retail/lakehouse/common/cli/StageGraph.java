@@ -130,6 +130,14 @@ public final class StageGraph {
    * description, upstream stages, reads, writes (with mode) and needs, in run order.
    */
   public String toJson() {
+    return toJson(List.of());
+  }
+
+  /**
+   * The graph as JSON, and under {@code "maintenance"} the jobs that run apart from it on a
+   * schedule of their own (name, main class, description).
+   */
+  public String toJson(List<? extends Job> maintenance) {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = json.createObjectNode();
     root.put(
@@ -154,6 +162,16 @@ public final class StageGraph {
       }
       ArrayNode needs = node.putArray("needs");
       s.needs().stream().sorted().forEach(n -> needs.add(n.label()));
+    }
+    if (!maintenance.isEmpty()) {
+      ArrayNode apart = root.putArray("maintenance");
+      for (Job job : maintenance) {
+        apart
+            .addObject()
+            .put("name", job.spec().name())
+            .put("main_class", job.spec().mainClass())
+            .put("description", job.spec().description());
+      }
     }
     try {
       return json.writeValueAsString(root) + "\n";

@@ -22,6 +22,10 @@ import org.apache.spark.sql.SparkSession;
  * <p>Whole-table writes carry a fingerprint of what they were computed from (input table versions,
  * logical date, parameters) in the Delta commit's {@code userMetadata}; a stage whose outputs all
  * carry the fingerprint it would write again is up to date and writes nothing.
+ *
+ * <p>A table's version, as the stages and publish see it, is its last commit that changed data: the
+ * commits of maintenance ({@code OPTIMIZE}, {@code VACUUM}) rewrite or delete files without
+ * changing a row, so they neither make a stage's outputs stale nor a published table old.
  */
 public final class Lake {
   private static final Logger LOG = LogManager.getLogger(Lake.class);
@@ -47,14 +51,20 @@ public final class Lake {
     return spark.read().format("delta").load(path(table));
   }
 
-  /** The table's current Delta version, or -1 when it does not exist yet. */
+  /** Operations of maintenance: they change files, never rows. */
+  public static final List<String> MAINTENANCE = List.of("OPTIMIZE", "VACUUM START", "VACUUM END");
+
+  /**
+   * The version of the table's last commit that changed data (maintenance commits aside), or -1
+   * when it does not exist yet.
+   */
   public long version(SparkSession spark, TableId table) {
-    return lastCommit(spark, table).map(r -> r.getLong(0)).orElse(-1L);
+    return lastDataCommit(spark, table).map(r -> r.getLong(0)).orElse(-1L);
   }
 
-  /** The fingerprint of the table's last commit, if that commit carried one. */
+  /** The fingerprint of the table's last commit that changed data, if that commit carried one. */
   public Optional<String> fingerprint(SparkSession spark, TableId table) {
-    return lastCommit(spark, table).map(r -> r.isNullAt(1) ? null : r.getString(1));
+    return lastDataCommit(spark, table).map(r -> r.isNullAt(1) ? null : r.getString(1));
   }
 
   /** True when every table exists and its last commit carries exactly this fingerprint. */
@@ -239,27 +249,58 @@ public final class Lake {
   public Identity identity(SparkSession spark, TableId table) {
     Row detail =
         DeltaTable.forPath(spark, path(table)).detail().select("id").collectAsList().get(0);
-    long version = version(spark, table);
-    return new Identity(detail.getString(0), version);
+    List<Row> recent = recentCommits(spark, table, MAINTENANCE.size() + 20);
+    long snapshot = recent.get(0).getLong(0);
+    long version =
+        recent.stream()
+            .filter(r -> !MAINTENANCE.contains(r.getString(2)))
+            .findFirst()
+            .map(r -> r.getLong(0))
+            .orElseGet(() -> version(spark, table));
+    return new Identity(detail.getString(0), version, snapshot);
   }
 
-  /** A version of a table, unique across lakes and re-creations: Delta's table id and version. */
-  public record Identity(String tableId, long version) {
+  /**
+   * A version of a table, unique across lakes and re-creations: Delta's table id and the version of
+   * its last data change; {@code snapshot} is the version to read it at (the same rows, later
+   * maintenance included, so files a vacuum removed are not needed).
+   */
+  public record Identity(String tableId, long version, long snapshot) {
+    /** A version whose last data change is the version itself. */
+    public Identity(String tableId, long version) {
+      this(tableId, version, version);
+    }
+
     @Override
     public String toString() {
       return tableId + "@" + version;
     }
   }
 
-  private Optional<Row> lastCommit(SparkSession spark, TableId table) {
+  /** The last commit that changed data: version, userMetadata. */
+  private Optional<Row> lastDataCommit(SparkSession spark, TableId table) {
     if (!exists(spark, table)) {
       return Optional.empty();
     }
-    List<Row> rows =
-        DeltaTable.forPath(spark, path(table))
-            .history(1)
-            .select("version", "userMetadata")
-            .collectAsList();
-    return rows.stream().findFirst();
+    // maintenance adds a few commits a week: the last data change is almost always among the
+    // last few commits, read without reading the whole log
+    for (int n : new int[] {1, MAINTENANCE.size() + 20, Integer.MAX_VALUE}) {
+      List<Row> recent = recentCommits(spark, table, n);
+      Optional<Row> data =
+          recent.stream().filter(r -> !MAINTENANCE.contains(r.getString(2))).findFirst();
+      if (data.isPresent() || recent.size() < n) {
+        return data;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The table's last {@code n} commits, newest first: version, userMetadata, operation. */
+  private List<Row> recentCommits(SparkSession spark, TableId table, int n) {
+    DeltaTable delta = DeltaTable.forPath(spark, path(table));
+    return (n == Integer.MAX_VALUE ? delta.history() : delta.history(n))
+        .select("version", "userMetadata", "operation")
+        .orderBy(org.apache.spark.sql.functions.col("version").desc())
+        .collectAsList();
   }
 }

@@ -104,9 +104,9 @@ public final class Landing {
    * its read, a gzip file cut short, any other read error. A {@link UserError} (a wrong header) is
    * kept as it is. Nothing of the table was committed: its append is one Delta commit.
    */
-  public static RuntimeException readFailure(TableId table, List<Path> files, RuntimeException e) {
-    if (e instanceof UserError) {
-      return e;
+  public static RuntimeException readFailure(TableId table, List<Path> files, Exception e) {
+    if (e instanceof UserError u) {
+      return u;
     }
     String file = fileNamed(e).orElse("one of " + files.stream().map(Path::getName).toList());
     String why;

@@ -27,6 +27,7 @@ public final class Pipeline {
     List<Command> all = new ArrayList<>();
     all.add(RunCommand.all());
     Stages.GRAPH.stages().forEach(job -> all.add(RunCommand.stage(job)));
+    all.add(RunCommand.maintain());
     all.add(new StagesCommand());
     all.add(new SqlCommand());
     all.add(new RulesCommand());
@@ -34,6 +35,7 @@ public final class Pipeline {
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
     all.add(new ForgetCommand());
+    all.add(new com.retail.lakehouse.jobs.local.chaos.ChaosCommand());
     return List.copyOf(all);
   }
 

@@ -5,8 +5,10 @@ import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.JobOptions;
 import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.spark.Sessions;
+import com.retail.lakehouse.jobs.MaintainJob;
 import com.retail.lakehouse.jobs.Stages;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -17,12 +19,16 @@ import org.apache.spark.sql.SparkSession;
 final class RunCommand implements Command {
   private final String name;
   private final String summary;
-  private final List<Job> stages;
+  private final Function<Console, List<Job>> jobs;
 
   private RunCommand(String name, String summary, List<Job> stages) {
+    this(name, summary, console -> stages);
+  }
+
+  private RunCommand(String name, String summary, Function<Console, List<Job>> jobs) {
     this.name = name;
     this.summary = summary;
-    this.stages = stages;
+    this.jobs = jobs;
   }
 
   static RunCommand all() {
@@ -36,6 +42,14 @@ final class RunCommand implements Command {
 
   static RunCommand stage(Job job) {
     return new RunCommand(job.stage(), "one stage: " + job.spec().description(), List.of(job));
+  }
+
+  /** {@code bin/pipeline maintain}: the weekly maintenance, its report on standard output. */
+  static RunCommand maintain() {
+    return new RunCommand(
+        "maintain",
+        "compact (Z-order) and vacuum every table; prints files, size, versions",
+        console -> List.of(new MaintainJob(console.out()::println)));
   }
 
   @Override
@@ -54,6 +68,7 @@ final class RunCommand implements Command {
     if (console.help(options, name + " [options]", options.help)) {
       return 0;
     }
+    List<Job> stages = jobs.apply(console);
     try (LocalServices services = LocalServices.start(options, stages, console)) {
       JobContext ctx = services.context();
       SparkSession spark = Sessions.create("retail-lakehouse-" + name, ctx.settings());

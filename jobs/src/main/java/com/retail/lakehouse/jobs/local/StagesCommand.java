@@ -44,10 +44,10 @@ final class StagesCommand implements Command {
       return 0;
     }
     if (o.write != null) {
-      Files.writeString(o.write, Stages.GRAPH.toJson(), StandardCharsets.UTF_8);
+      Files.writeString(o.write, Stages.json(), StandardCharsets.UTF_8);
       console.out().println("written: " + o.write);
     } else if (o.json) {
-      console.out().print(Stages.GRAPH.toJson());
+      console.out().print(Stages.json());
     } else {
       for (Job job : Stages.GRAPH.stages()) {
         StageSpec s = job.spec();
