@@ -342,6 +342,12 @@ class PublishGoldTablesTest {
                 "frequent_itemsets: CREATE UNIQUE INDEX frequent_itemsets_pkey ON"
                     + " publish_gold.frequent_itemsets USING btree (items)"),
             List.of(
+                "pipeline_runs: CREATE INDEX pipeline_runs_started_idx ON"
+                    + " publish_gold.pipeline_runs USING btree (started_at)"),
+            List.of(
+                "pipeline_runs: CREATE UNIQUE INDEX pipeline_runs_pkey ON"
+                    + " publish_gold.pipeline_runs USING btree (run_id, stage, started_at)"),
+            List.of(
                 "product_performance: CREATE INDEX product_performance_department_idx ON"
                     + " publish_gold.product_performance USING btree (department,"
                     + " rank_by_baskets)"),
@@ -349,15 +355,37 @@ class PublishGoldTablesTest {
                 "product_performance: CREATE UNIQUE INDEX product_performance_pkey ON"
                     + " publish_gold.product_performance USING btree (product_id)"),
             List.of(
+                "quality_checks: CREATE INDEX quality_checks_checked_idx ON"
+                    + " publish_gold.quality_checks USING btree (checked_at, status)"),
+            List.of(
+                "quality_checks: CREATE UNIQUE INDEX quality_checks_pkey ON"
+                    + " publish_gold.quality_checks USING btree (run_id, stage, checked_at,"
+                    + " table_name, rule)"),
+            List.of(
                 "sales_by_day_department: CREATE INDEX sales_by_day_department_department_idx ON"
                     + " publish_gold.sales_by_day_department USING btree (department,"
                     + " sales_date)"),
             List.of(
                 "sales_by_day_department: CREATE UNIQUE INDEX sales_by_day_department_pkey ON"
                     + " publish_gold.sales_by_day_department USING btree (sales_date,"
-                    + " department)")),
+                    + " department)"),
+            List.of(
+                "sales_by_day_product: CREATE INDEX sales_by_day_product_department_idx ON"
+                    + " publish_gold.sales_by_day_product USING btree (department,"
+                    + " product_category, sales_date)"),
+            List.of(
+                "sales_by_day_product: CREATE INDEX sales_by_day_product_product_idx ON"
+                    + " publish_gold.sales_by_day_product USING btree (product_id, sales_date)"),
+            List.of(
+                "sales_by_day_product: CREATE UNIQUE INDEX sales_by_day_product_pkey ON"
+                    + " publish_gold.sales_by_day_product USING btree (sales_date, product_id)"),
+            List.of(
+                "table_freshness: CREATE UNIQUE INDEX table_freshness_pkey ON"
+                    + " publish_gold.table_freshness USING btree (run_id, stage, checked_at,"
+                    + " table_name)")),
         indexesBefore);
-    assertEquals(6, commentsBefore.size());
+    // the six gold tables of V2, products by day and the run history of V4
+    assertEquals(10, commentsBefore.size());
     for (List<String> table : commentsBefore) {
       assertTrue(table.get(1) != null && !table.get(1).isBlank(), table.toString());
       assertEquals(List.of("t", "f", "1"), List.of(table.get(2), table.get(3), table.get(5)));
