@@ -63,16 +63,26 @@ class QualityRulesTest {
     UserError table =
         assertThrows(
             UserError.class,
-            () -> QualityRules.validate(settings("quality.rules.transaction.missing.severity=warn")));
-    assertTrue(table.getMessage().startsWith("configuration: quality.rules.transaction: no such"
-        + " table (tables with rules: campaign_descriptions, campaigns,"), table.getMessage());
+            () ->
+                QualityRules.validate(settings("quality.rules.transaction.missing.severity=warn")));
+    assertTrue(
+        table
+            .getMessage()
+            .startsWith(
+                "configuration: quality.rules.transaction: no such"
+                    + " table (tables with rules: campaign_descriptions, campaigns,"),
+        table.getMessage());
     UserError rule =
         assertThrows(
             UserError.class,
-            () -> QualityRules.validate(settings("quality.rules.products.unknown_product.severity=warn")));
+            () ->
+                QualityRules.validate(
+                    settings("quality.rules.products.unknown_product.severity=warn")));
     assertTrue(
-        rule.getMessage().startsWith("configuration: quality.rules.products.unknown_product: no such"
-            + " rule (rules of products: malformed_line, missing:product_id,"),
+        rule.getMessage()
+            .startsWith(
+                "configuration: quality.rules.products.unknown_product: no such"
+                    + " rule (rules of products: malformed_line, missing:product_id,"),
         rule.getMessage());
     UserError severity =
         assertThrows(
