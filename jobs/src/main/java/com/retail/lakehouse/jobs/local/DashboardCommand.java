@@ -119,7 +119,11 @@ final class DashboardCommand implements Command {
                 () -> {
                   process.destroy();
                   if (server != null) {
-                    server.close();
+                    try {
+                      server.close();
+                    } catch (RuntimeException e) { // stopped by someone else already
+                      console.err().println("dashboard: " + e.getMessage());
+                    }
                   }
                 }));
     console.out().println("dashboard at http://127.0.0.1:" + o.port + "/ (stop it with Ctrl-C)");
