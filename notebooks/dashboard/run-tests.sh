@@ -42,23 +42,8 @@ step "ruff check and format passed"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/dashboard-tests.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-if [[ -n "${LAKEHOUSE_NOTEBOOK_LAKE:-}" ]]; then
-  lake="$(cd "$LAKEHOUSE_NOTEBOOK_LAKE" 2>/dev/null && pwd)" || {
-    echo "run-tests: LAKEHOUSE_NOTEBOOK_LAKE=$LAKEHOUSE_NOTEBOOK_LAKE is not a directory" \
-      "(create it with bin/pipeline run --lake DIR)" >&2
-    exit 2
-  }
-  echo "run-tests: reusing the lake $lake"
-else
-  lake="$tmp/lake"
-  echo "run-tests: running the pipeline into $lake (log: $tmp/pipeline.log)"
-  if ! (cd "$home" && bin/pipeline run --lake "$lake") >"$tmp/pipeline.log" 2>&1; then
-    tail -n 40 "$tmp/pipeline.log" >&2
-    echo "run-tests: bin/pipeline run failed" >&2
-    exit 1
-  fi
-  step "pipeline run finished"
-fi
+lake="$("$home/bin/test-lake" "$tmp")"
+step "lake ready"
 
 export LAKEHOUSE_DASHBOARD_TEST_LAKE="$lake" PYTHONDONTWRITEBYTECODE=1
 status=0

@@ -4,6 +4,7 @@ import traceback
 from collections.abc import Callable
 
 import pandas as pd
+import plotly.express as px
 import streamlit as st
 
 from board import db
@@ -79,3 +80,17 @@ def behind(frame: pd.DataFrame, label: str) -> None:
 def chart(figure, key: str) -> None:
     figure.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380)
     st.plotly_chart(figure, key=key, width="stretch", config={"displaylogo": False})
+
+
+def bars(
+    frame: pd.DataFrame, x: str, y: str, title: str, key: str, shade: str | None = None, **style
+) -> None:
+    """Horizontal bars in the frame's order, its first row on top. `shade` names a plotly sequential
+    scale (Blues, Purples...) for a continuous `color`, cut so its palest colour stays visible."""
+    if shade:
+        style["color_continuous_scale"] = getattr(px.colors.sequential, shade)[3:]
+    figure = px.bar(frame, x=x, y=y, orientation="h", title=title, **style)
+    figure.update_yaxes(
+        autorange="reversed", title=None, type="category", categoryorder="array", categoryarray=list(frame[y])
+    )
+    chart(figure, key)

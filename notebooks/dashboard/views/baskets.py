@@ -50,17 +50,15 @@ def top_rules() -> None:
         "No rule leads to a product type of the chosen departments and categories.",
     )
     rules["rule"] = rules["antecedent"] + " ⇒ " + rules["consequent"]
-    figure = px.bar(
+    ui.bars(
         rules,
-        x="lift",
-        y="rule",
-        orientation="h",
+        "lift",
+        "rule",
+        f"Top {TOP_N} rules by lift",
+        "baskets-top-rules",
+        "Purples",
         color="confidence",
-        color_continuous_scale=px.colors.sequential.Purples[3:],
-        title=f"Top {TOP_N} rules by lift",
     )
-    figure.update_yaxes(autorange="reversed", title=None, type="category")
-    ui.chart(figure, "baskets-top-rules")
     ui.behind(rules.drop(columns="rule"), "top rules by lift")
     every = db.query(ALL_RULES, flt.params())
     figure = px.scatter(
@@ -85,17 +83,8 @@ def bought_with() -> None:
         help="Product types that begin at least one rule, the most rules first.",
     )
     rules = ui.require(db.query(WITH_ITEM, {"item": item, "top": TOP_N}), f"No rule starts from {item}.")
-    figure = px.bar(
-        rules,
-        x="confidence",
-        y="consequent",
-        orientation="h",
-        color="lift",
-        color_continuous_scale=px.colors.sequential.Purples[3:],
-        title=f"Bought with {item}: share of its baskets that also hold each type",
-    )
-    figure.update_yaxes(autorange="reversed", title=None, type="category")
-    ui.chart(figure, "baskets-with-item")
+    title = f"Bought with {item}: share of its baskets that also hold each type"
+    ui.bars(rules, "confidence", "consequent", title, "baskets-with-item", "Purples", color="lift")
     ui.behind(rules, f"rules from {item}")
 
 

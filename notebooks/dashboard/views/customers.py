@@ -112,18 +112,17 @@ def household() -> None:
         f"No recommendation for household {int(chosen)}: no mined rule applies to its purchases.",
     )
     recommendations["rule"] = recommendations["because"] + " ⇒ " + recommendations["item"]
-    figure = px.bar(
+    title = f"Recommendations for household {int(chosen)}, by rule"
+    ui.bars(
         recommendations,
-        x="confidence",
-        y="rule",
-        orientation="h",
+        "confidence",
+        "rule",
+        title,
+        "customers-recommendations",
+        "Oranges",
         color="lift",
-        color_continuous_scale=px.colors.sequential.Oranges[3:],
-        title=f"Recommendations for household {int(chosen)}, by rule",
         hover_data=["product_id", "department", "brand"],
     )
-    figure.update_yaxes(autorange="reversed", title=None, type="category")
-    ui.chart(figure, "customers-recommendations")
     ui.behind(recommendations.drop(columns="rule"), "recommendations and the rule behind each")
 
 

@@ -44,16 +44,14 @@ ORDER BY newest_event_time NULLS FIRST, table_name
 
 def published() -> None:
     frame = ui.require(db.query(PUBLISHED), "Nothing published into this schema yet.")
-    figure = px.bar(
+    ui.bars(
         frame,
-        x="row_count",
-        y="table_name",
-        orientation="h",
+        "row_count",
+        "table_name",
+        "Rows served per table (last publish)",
+        "health-published",
         log_x=True,
-        title="Rows served per table (last publish)",
     )
-    figure.update_yaxes(title=None)
-    ui.chart(figure, "health-published")
     ui.behind(frame, "last publish of each table")
 
 
@@ -78,16 +76,8 @@ def checks() -> None:
     if failed.empty:
         raise db.NoRows(f"Every one of the {len(frame)} checks of the last run passed: no row flagged.")
     failed = failed.assign(check=failed["table_name"] + ": " + failed["rule"])
-    figure = px.bar(
-        failed,
-        x="rows_failed",
-        y="check",
-        color="action",
-        orientation="h",
-        title="Rows quarantined or flagged by rule (last run)",
-    )
-    figure.update_yaxes(autorange="reversed", title=None, type="category")
-    ui.chart(figure, "health-checks")
+    title = "Rows quarantined or flagged by rule (last run)"
+    ui.bars(failed, "rows_failed", "check", title, "health-checks", color="action")
     ui.behind(frame, "every check of the last run")
 
 

@@ -2,7 +2,6 @@
 previous period of the same length. Source: sales_by_day_department."""
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -110,11 +109,7 @@ def weekly() -> None:
 def departments() -> None:
     flt = f.current()
     frame = ui.require(db.query(BY_DEPARTMENT, flt.params()), f"No sales from {flt.describe()}.")
-    figure = px.bar(
-        frame.head(15), x="revenue", y="department", orientation="h", title="Revenue by department"
-    )
-    figure.update_yaxes(autorange="reversed", title=None)
-    ui.chart(figure, "overview-departments")
+    ui.bars(frame.head(15), "revenue", "department", "Revenue by department", "overview-departments")
     ui.behind(frame, "revenue and baskets by department")
 
 

@@ -1,7 +1,6 @@
 """Products: the most and least bought over the chosen dates (sales_by_day_product), revenue by
 category, and the highest-profit items of the shop's orders (product_profit)."""
 
-import plotly.express as px
 import streamlit as st
 
 from board import db, ui
@@ -46,27 +45,15 @@ def bought(sql: str, title: str, key: str) -> None:
         f"No products sold from {flt.describe()}: widen the dates or the departments and categories.",
     )
     frame = label(frame)
-    figure = px.bar(
-        frame, x="baskets", y="product", orientation="h", title=title, hover_data=["department", "quantity"]
-    )
-    figure.update_yaxes(autorange="reversed", title=None, type="category")
-    ui.chart(figure, key)
+    ui.bars(frame, "baskets", "product", title, key, hover_data=["department", "quantity"])
     ui.behind(frame.drop(columns="product"), title.lower())
 
 
 def categories() -> None:
     flt = f.current()
     frame = ui.require(db.query(BY_CATEGORY, flt.params()), f"No products sold from {flt.describe()}.")
-    figure = px.bar(
-        frame,
-        x="revenue",
-        y="product_category",
-        color="department",
-        orientation="h",
-        title="Revenue by category (top 20)",
-    )
-    figure.update_yaxes(autorange="reversed", title=None)
-    ui.chart(figure, "products-categories")
+    title = "Revenue by category (top 20)"
+    ui.bars(frame, "revenue", "product_category", title, "products-categories", color="department")
     ui.behind(frame, "revenue by category")
 
 
@@ -77,16 +64,10 @@ def profit() -> None:
         "No product of the shop's orders in the chosen departments.",
     )
     frame = label(frame)
-    figure = px.bar(
-        frame,
-        x="margin",
-        y="product",
-        orientation="h",
-        hover_data=["department", "units", "revenue", "margin_pct"],
-        title="Highest profit (margin = revenue - cost)",
+    title = "Highest profit (margin = revenue - cost)"
+    ui.bars(
+        frame, "margin", "product", title, "products-profit", hover_data=["department", "units", "margin_pct"]
     )
-    figure.update_yaxes(autorange="reversed", title=None, type="category")
-    ui.chart(figure, "products-profit")
     ui.behind(frame.drop(columns="product"), "highest profit")
 
 

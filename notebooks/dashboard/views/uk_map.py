@@ -1,7 +1,6 @@
 """UK map: the shop's sales by postcode area (sales_by_region), each area drawn at its centroid on
 an outline of the UK shipped with the dashboard (no tile server: the map works offline)."""
 
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -91,15 +90,7 @@ def heat_map() -> None:
             raise db.NoRows("No order has a known UK postcode area.")
         st.plotly_chart(figure(areas), key="map-regions", width="stretch", config={"displaylogo": False})
     with right:
-        bars = px.bar(
-            areas.head(15),
-            x="revenue",
-            y="postcode_area",
-            orientation="h",
-            title="Top postcode areas by revenue",
-        )
-        bars.update_yaxes(autorange="reversed", title=None, type="category")
-        ui.chart(bars, "map-top-areas")
+        ui.bars(areas.head(15), "revenue", "postcode_area", "Top postcode areas by revenue", "map-top-areas")
         if not elsewhere.empty:
             st.caption(
                 f"Not on the map: {int(elsewhere['orders'].sum())} orders "

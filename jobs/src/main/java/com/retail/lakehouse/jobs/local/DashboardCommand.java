@@ -85,7 +85,7 @@ final class DashboardCommand implements Command {
     }
     prepareVirtualenv(app);
 
-    EmbeddedDatabase server = embedded ? EmbeddedDatabase.start(data, 0) : null;
+    EmbeddedDatabase server = embedded ? startDatabase(data) : null;
     ProcessBuilder streamlit =
         new ProcessBuilder(
                 app.resolve(".venv/bin/python").toString(),
@@ -160,6 +160,20 @@ final class DashboardCommand implements Command {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
+    }
+  }
+
+  private static EmbeddedDatabase startDatabase(Path data) {
+    try {
+      return EmbeddedDatabase.start(data, 0);
+    } catch (RuntimeException e) {
+      throw new UserError(
+          "cannot start the local database at "
+              + data
+              + ": "
+              + e.getMessage()
+              + " (is a bin/pipeline db or dashboard over the same lake still running?)",
+          e);
     }
   }
 
