@@ -38,7 +38,8 @@ class Served:
 
     def sql(self, text: str, params: dict | None = None) -> list[tuple]:
         with psycopg.connect(self.admin_url, autocommit=True) as c:
-            return c.execute(text, params or {}).fetchall()
+            cursor = c.execute(text, params or {})
+            return cursor.fetchall() if cursor.description else []
 
     def tables(self) -> set[str]:
         rows = self.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'gold'")

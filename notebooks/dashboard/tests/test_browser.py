@@ -105,6 +105,28 @@ def test_a_department_changes_the_figures(served, page):
     page.screenshot(path=str(SCREENSHOTS / "overview-produce.png"))
 
 
+def test_a_new_publish_shows_up_without_a_restart(served, page):
+    forget = "DELETE FROM ops.publish_log WHERE run_id = 'dashboard-test-live'"
+    served.sql(forget)  # left by an interrupted run, if any
+    time.sleep(TTL_SECONDS + 1)
+    load(page, f"{served.url}/baskets")
+    assert "run dashboard-test-live" not in page.get_by_text("Data as of ").inner_text()
+    try:
+        # what a publish writes last, in its own transaction: the publish log's row
+        served.sql(
+            "INSERT INTO ops.publish_log (table_schema, table_name, delta_version, row_count, duration_ms,"
+            " run_id, published_at) VALUES ('gold', 'association_rules', 999, 0, 0, 'dashboard-test-live',"
+            " now() + interval '1 day')"
+        )
+        time.sleep(TTL_SECONDS + 1)
+        page.locator('[data-testid="stSidebarNavLink"]', has_text="Customers").click()
+        page.wait_for_function("() => document.querySelector('h1')?.innerText === 'Customers'")
+        settle(page)
+        assert "run dashboard-test-live" in page.get_by_text("Data as of ").inner_text()
+    finally:
+        served.sql(forget)
+
+
 @pytest.mark.stops_database
 def test_the_database_going_away_shows_an_error(served, page):
     postmaster = int(

@@ -34,10 +34,12 @@ WHERE run_id = (SELECT run_id FROM quality_checks ORDER BY checked_at DESC LIMIT
 GROUP BY 1, 2, 3, 4 ORDER BY rows_failed DESC, table_name, rule
 """
 
+# the newest record of each table, whichever run wrote it (a run that found a table up to date may not)
 FRESHNESS = """
-SELECT table_name, row_count, newest_event_time
-FROM table_freshness
-WHERE run_id = (SELECT run_id FROM table_freshness ORDER BY newest_event_time DESC NULLS LAST LIMIT 1)
+SELECT * FROM (
+  SELECT DISTINCT ON (table_name) table_name, row_count, newest_event_time, run_id
+  FROM table_freshness ORDER BY table_name, newest_event_time DESC NULLS LAST
+) newest
 ORDER BY newest_event_time NULLS FIRST, table_name
 """
 
