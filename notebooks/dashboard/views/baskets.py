@@ -8,6 +8,7 @@ from board import db, ui
 from board import filters as f
 
 TOP_N = 15
+MAX_PLOTTED = 5000  # rules drawn in the scatter at most, the strongest by lift
 
 # Departments and categories choose the rules whose consequent is a product type sold in them.
 IN_SCOPE = f"""
@@ -27,6 +28,7 @@ ALL_RULES = f"""
 SELECT array_to_string(antecedent, ' + ') AS antecedent, consequent,
        support::float8 AS support, confidence::float8 AS confidence, lift::float8 AS lift
 FROM association_rules WHERE {IN_SCOPE}
+ORDER BY lift DESC, confidence DESC, consequent LIMIT %(plotted)s
 """
 
 ANTECEDENT_ITEMS = """
@@ -60,7 +62,8 @@ def top_rules() -> None:
         color="confidence",
     )
     ui.behind(rules.drop(columns="rule"), "top rules by lift")
-    every = db.query(ALL_RULES, flt.params())
+    every = db.query(ALL_RULES, {**flt.params(), "plotted": MAX_PLOTTED})
+    shown = f"The {MAX_PLOTTED:,} strongest" if len(every) == MAX_PLOTTED else f"All {len(every)}"
     figure = px.scatter(
         every,
         x="support",
@@ -69,7 +72,7 @@ def top_rules() -> None:
         size="lift",
         hover_data=["antecedent", "consequent"],
         color_continuous_scale=px.colors.sequential.Purples[3:],
-        title=f"All {len(every)} rules: support, confidence and lift",
+        title=f"{shown} rules by support, confidence and lift",
     )
     ui.chart(figure, "baskets-all-rules")
 
