@@ -56,6 +56,9 @@ def date_bounds() -> tuple[dt.date, dt.date]:
     return first, last
 
 
+_STATE = "_dashboard_filters"  # where the sidebar leaves the filters (or what stopped it) for the page
+
+
 def current() -> Filters:
     """The filters the sidebar holds on this run; raises what stopped the sidebar from drawing them."""
     value = st.session_state.get(_STATE)
@@ -66,16 +69,16 @@ def current() -> Filters:
     return value
 
 
-_STATE = "_dashboard_filters"
-
-
 def sidebar() -> None:
     """Draws the filters in the sidebar and keeps them for the page (see current())."""
     st.sidebar.header("Filters")
     try:
         st.session_state[_STATE] = _draw()
     except db.DashboardError as e:
-        st.sidebar.warning("Filters unavailable: the database did not answer.")
+        unreachable = isinstance(e, db.Unreachable | db.NotConfigured)
+        st.sidebar.warning(
+            "Filters unavailable: " + ("the database cannot be reached." if unreachable else str(e))
+        )
         st.session_state[_STATE] = e
 
 
