@@ -41,7 +41,7 @@ final class DashboardCommand implements Command {
         usage = "lake root of the local run whose database to serve (default: the lake.root)")
     String lake;
 
-    @Option(name = "--port", metaVar = "PORT", usage = "port of the dashboard (default: 8501)")
+    @Option(name = "--port", metaVar = "PORT", usage = "port of the dashboard")
     int port = 8501;
 
     @Option(name = "--help", aliases = "-h", help = true, usage = "show this help")
