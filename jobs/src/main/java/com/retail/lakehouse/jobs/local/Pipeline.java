@@ -33,6 +33,7 @@ public final class Pipeline {
     all.add(new SqlCommand());
     all.add(new RulesCommand());
     all.add(new DbCommand());
+    all.add(new DashboardCommand());
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
     all.add(new ForgetCommand());

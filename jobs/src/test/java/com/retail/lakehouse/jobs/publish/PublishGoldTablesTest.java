@@ -2,6 +2,7 @@ package com.retail.lakehouse.jobs.publish;
 
 import static com.retail.lakehouse.jobs.support.Frames.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -384,7 +385,7 @@ class PublishGoldTablesTest {
                     + " publish_gold.table_freshness USING btree (run_id, stage, checked_at,"
                     + " table_name)")),
         indexesBefore);
-    // the six gold tables of V2, products by day and the run history of V4
+    // the six gold tables of V2, products by day and the run history of V5
     assertEquals(10, commentsBefore.size());
     for (List<String> table : commentsBefore) {
       assertTrue(table.get(1) != null && !table.get(1).isBlank(), table.toString());
@@ -413,7 +414,7 @@ class PublishGoldTablesTest {
     // migrating again changes nothing
     assertEquals(0, ServingSchema.migrate(TestDatabase.get(), SCHEMA));
     assertEquals(
-        List.of(List.of("1"), List.of("2"), List.of("3")),
+        List.of(List.of("1"), List.of("2"), List.of("3"), List.of("4"), List.of("5")),
         query(
             "SELECT version FROM "
                 + SCHEMA
@@ -438,6 +439,18 @@ class PublishGoldTablesTest {
           st.executeQuery("SELECT count(*) FROM " + SCHEMA + ".product_performance")) {
         rs.next();
         assertEquals(3, rs.getLong(1));
+      }
+      // the publish log of this schema, through its view: the publish above, as the log holds it
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT table_name, delta_version, row_count, run_id FROM "
+                  + SCHEMA
+                  + ".publish_log WHERE run_id = 'run-a'")) {
+        assertTrue(rs.next());
+        assertEquals(
+            List.of("product_performance", 20L, 3L, "run-a"),
+            List.of(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+        assertFalse(rs.next());
       }
       for (String write :
           List.of(
