@@ -50,6 +50,7 @@ public final class Cleaner {
   private static final String RAW = "_raw_";
   private static final String QUARANTINED = "_quarantined";
   private static final String ROW = "__row__";
+  private static final String QUARANTINED_ROW = "__quarantined__";
 
   /**
    * Adds the typed fields (under their own names, the raw strings moved to {@code _raw_<name>}),
@@ -169,28 +170,33 @@ public final class Cleaner {
     return cols;
   }
 
-  /** Rows checked and rows failing each rule, in one pass over the checked rows. */
-  public record RuleCounts(long rows, Map<String, Long> failed) {
+  /** Rows checked, rows quarantined and rows failing each rule, in one pass over the rows. */
+  public record RuleCounts(long rows, long quarantined, Map<String, Long> failed) {
     public long failed(String rule) {
       return failed.getOrDefault(rule, 0L);
     }
   }
 
-  /** Counts the checked rows and, per rule, the rows failing it (one Spark job, small result). */
+  /** Counts the checked rows, the quarantined ones and, per rule, those failing it (one job). */
   public static RuleCounts countFailures(Dataset<Row> checked) {
     Column each =
-        explode(org.apache.spark.sql.functions.array_union(col(FAILED_RULES), array(lit(ROW))));
+        explode(
+            org.apache.spark.sql.functions.array_union(
+                col(FAILED_RULES),
+                when(col(QUARANTINED), array(lit(ROW), lit(QUARANTINED_ROW)))
+                    .otherwise(array(lit(ROW)))));
     Map<String, Long> failed = new LinkedHashMap<>();
     long rows = 0;
+    long quarantined = 0;
     for (Row r :
         checked.select(each.as("rule")).groupBy("rule").agg(count(lit(1))).collectAsList()) {
-      if (r.getString(0).equals(ROW)) {
-        rows = r.getLong(1);
-      } else {
-        failed.put(r.getString(0), r.getLong(1));
+      switch (r.getString(0)) {
+        case ROW -> rows = r.getLong(1);
+        case QUARANTINED_ROW -> quarantined = r.getLong(1);
+        default -> failed.put(r.getString(0), r.getLong(1));
       }
     }
-    return new RuleCounts(rows, Map.copyOf(failed));
+    return new RuleCounts(rows, quarantined, Map.copyOf(failed));
   }
 
   /**

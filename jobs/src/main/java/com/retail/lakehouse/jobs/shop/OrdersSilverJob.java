@@ -178,13 +178,19 @@ public final class OrdersSilverJob implements Job {
     Dataset<Row> valid = checked.filter(not(Cleaner.isQuarantined()));
     Dataset<Row> latest = dedupeLatest(valid).persist(StorageLevel.MEMORY_AND_DISK());
     long read = counts.rows();
-    long validCount = valid.count();
-    long kept = latest.count();
-    long flagged = latest.filter(size(col(Cleaner.DQ_FLAGS)).gt(0)).count();
+    long validCount = read - counts.quarantined();
+    Row figures =
+        latest
+            .agg(
+                org.apache.spark.sql.functions.count(lit(1)),
+                org.apache.spark.sql.functions.count_if(size(col(Cleaner.DQ_FLAGS)).gt(0)))
+            .first();
+    long kept = figures.getLong(0);
+    long flagged = figures.getLong(1);
 
     // Every version read is kept in silver or quarantined; the kept ones are the latest of each
     // order or removed as duplicates: read = kept + quarantined + dups.
-    long quarantined = read - validCount;
+    long quarantined = counts.quarantined();
     lake.replace(Tables.QUARANTINE_ORDERS, toQuarantine(checked), fingerprint);
     Lake.withCommitMetadata(
         spark,

@@ -112,18 +112,14 @@ public final class QuarantineReplay {
       return;
     }
     TableId target = source.target().get();
-    Dataset<Row> rows =
-        lake.exists(spark, target)
-            ? SilverMerge.newOrNewer(
-                deduped,
-                lake.read(spark, target),
-                source.spec().naturalKey(),
-                SilverPlan.dateRange(deduped))
-            : deduped;
+    Optional<SilverMerge.DateRange> range = SilverPlan.dateRange(deduped);
     if (!lake.exists(spark, target)) {
-      lake.append(target, rows);
+      lake.append(target, deduped);
     } else {
-      SilverMerge.merge(spark, lake, source, rows, null);
+      Dataset<Row> rows =
+          SilverMerge.newOrNewer(
+              deduped, lake.read(spark, target), source.spec().naturalKey(), range);
+      SilverMerge.merge(spark, lake, source, rows, range, null);
     }
   }
 

@@ -66,7 +66,7 @@ final class SilverCommit {
   private void quarantine(SilverPlan.Batch b) {
     SilverSource s = b.source();
     result.read(s.name(), b.counts().rows()).quarantined(s.name(), b.quarantined());
-    if (b.full()) {
+    if (b.full() && (b.quarantined() > 0 || lake.exists(spark, s.quarantine()))) {
       lake.replace(s.quarantine(), b.quarantinedRows(), "silver full refresh");
     } else if (b.quarantined() > 0) {
       lake.appendOnce(s.quarantine(), b.quarantinedRows(), "silver:" + s.name(), b.bronzeVersion());
@@ -99,7 +99,7 @@ final class SilverCommit {
     } else if (b.written() == 0) {
       lake.append(target, b.toWrite().limit(0), progress);
     } else {
-      SilverMerge.merge(spark, lake, source, b.toWrite(), progress);
+      SilverMerge.merge(spark, lake, source, b.toWrite(), b.range(), progress);
     }
     count(b);
     Instant newest = target.equals(Tables.SILVER_TRANSACTIONS) ? plan.newestTransaction() : null;

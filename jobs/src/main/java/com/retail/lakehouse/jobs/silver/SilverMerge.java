@@ -75,16 +75,17 @@ public final class SilverMerge {
 
   /**
    * Merges {@code rows} (new keys or later versions, see {@link #newOrNewer}) into the source's
-   * silver table by its natural key, in a commit carrying {@code metadata} (may be null).
+   * silver table by its natural key, in a commit carrying {@code metadata} (may be null). {@code
+   * range}, when given, covers every row's date and prunes the stored files read.
    */
   public static void merge(
       org.apache.spark.sql.SparkSession spark,
       com.retail.lakehouse.common.lake.Lake lake,
       SilverSource source,
       Dataset<Row> rows,
+      Optional<DateRange> range,
       String metadata) {
     com.retail.lakehouse.common.lake.TableId target = source.target().orElseThrow();
-    Optional<DateRange> range = SilverPlan.dateRange(rows);
     Runnable merge =
         () ->
             io.delta.tables.DeltaTable.forPath(spark, lake.path(target))

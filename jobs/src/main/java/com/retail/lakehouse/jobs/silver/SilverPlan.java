@@ -1,7 +1,10 @@
 package com.retail.lakehouse.jobs.silver;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
@@ -17,7 +20,6 @@ import com.retail.lakehouse.common.quality.HistoryChecks;
 import com.retail.lakehouse.common.quality.QualityCheck;
 import com.retail.lakehouse.common.quality.QualityGate;
 import com.retail.lakehouse.common.quality.Reference;
-import java.sql.Date;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +44,10 @@ import org.apache.spark.storage.StorageLevel;
 final class SilverPlan {
   private static final Logger LOG = LogManager.getLogger(SilverPlan.class);
 
-  /** One source's new rows, checked (cached until the run ends). */
+  /**
+   * One source's new rows, checked (cached until the run ends); the rows to write, how many (and
+   * how many flagged), the range of their dates and their newest event (facts only).
+   */
   record Batch(
       SilverSource source,
       boolean full,
@@ -53,7 +58,12 @@ final class SilverPlan {
       Dataset<Row> toWrite,
       long written,
       long flagged,
-      long quarantined) {
+      Optional<SilverMerge.DateRange> range,
+      Instant newest) {
+
+    long quarantined() {
+      return counts.quarantined();
+    }
 
     Dataset<Row> valid() {
       return Cleaner.filterValid(checked, source.spec());
@@ -135,11 +145,27 @@ final class SilverPlan {
             .persist(StorageLevel.MEMORY_AND_DISK());
     Cleaner.RuleCounts counts = Cleaner.countFailures(checked);
     checks.addAll(QualityGate.judge(counts, expectations, quality.shareMinRows()));
-    long quarantined = Cleaner.filterQuarantined(checked, source.spec()).count();
-    Dataset<Row> toWrite = toWrite(source, checked, full).persist(StorageLevel.MEMORY_AND_DISK());
-    long written = toWrite.count();
-    long flagged =
-        toWrite.filter(org.apache.spark.sql.functions.size(col(Cleaner.DQ_FLAGS)).gt(0)).count();
+    long quarantined = counts.quarantined();
+    Dataset<Row> deduped =
+        source
+            .finish()
+            .apply(
+                Cleaner.dedupeByKey(
+                    Cleaner.filterValid(checked, source.spec()), source.spec().naturalKey()));
+    Optional<SilverMerge.DateRange> range = dateRange(deduped);
+    Dataset<Row> toWrite =
+        toWrite(source, deduped, full, range).persist(StorageLevel.MEMORY_AND_DISK());
+    boolean facts = range.isPresent();
+    Row figures =
+        toWrite
+            .agg(
+                count(lit(1)),
+                count_if(org.apache.spark.sql.functions.size(col(Cleaner.DQ_FLAGS)).gt(0)),
+                facts ? max("transaction_timestamp") : lit(null).cast("timestamp"))
+            .first();
+    long written = figures.getLong(0);
+    long flagged = figures.getLong(1);
+    Instant newest = figures.isNullAt(2) ? null : figures.getTimestamp(2).toInstant();
     LOG.info(
         "{}: {} new bronze rows (versions {} to {}{}), {} to write, {} quarantined",
         source.name(),
@@ -160,7 +186,8 @@ final class SilverPlan {
             toWrite,
             written,
             flagged,
-            quarantined));
+            range,
+            newest));
   }
 
   /**
@@ -189,22 +216,20 @@ final class SilverPlan {
   }
 
   /**
-   * The kept rows the target gains: one per key, with silver's derived columns; on an incremental
+   * The kept rows (one per key, with silver's derived columns) the target gains: on an incremental
    * run only keys that are new or later versions of stored rows.
    */
-  private Dataset<Row> toWrite(SilverSource source, Dataset<Row> checked, boolean full) {
-    Dataset<Row> deduped =
-        source
-            .finish()
-            .apply(
-                Cleaner.dedupeByKey(
-                    Cleaner.filterValid(checked, source.spec()), source.spec().naturalKey()));
+  private Dataset<Row> toWrite(
+      SilverSource source,
+      Dataset<Row> deduped,
+      boolean full,
+      Optional<SilverMerge.DateRange> range) {
     Optional<TableId> target = source.target();
     if (full || target.isEmpty() || !lake.exists(spark, target.get())) {
       return deduped;
     }
     return SilverMerge.newOrNewer(
-        deduped, lake.read(spark, target.get()), source.spec().naturalKey(), dateRange(deduped));
+        deduped, lake.read(spark, target.get()), source.spec().naturalKey(), range);
   }
 
   /** The range of transaction dates in a batch of facts, to prune the stored facts. */
@@ -279,7 +304,7 @@ final class SilverPlan {
                           quality.volume())));
     }
     String facts = Tables.SILVER_TRANSACTIONS.toString();
-    Instant latest = batch("transactions").map(SilverPlan::newestEvent).orElse(null);
+    Instant latest = batch("transactions").map(Batch::newest).orElse(null);
     Instant before = newest.get(facts);
     Instant overall =
         latest == null ? before : before == null || latest.isAfter(before) ? latest : before;
@@ -292,14 +317,5 @@ final class SilverPlan {
   /** The newest transaction in silver once this run is committed (null when there is none). */
   Instant newestTransaction() {
     return newestTransaction;
-  }
-
-  private static Instant newestEvent(Batch b) {
-    Row r = b.toWrite().agg(max("transaction_timestamp")).first();
-    return r.isNullAt(0) ? null : r.getTimestamp(0).toInstant();
-  }
-
-  static Date asDate(java.time.LocalDate d) {
-    return Date.valueOf(d);
   }
 }
