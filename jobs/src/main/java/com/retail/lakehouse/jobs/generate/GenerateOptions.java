@@ -30,13 +30,13 @@ public final class GenerateOptions {
   @Option(name = "--out", metaVar = "DIR", required = true, usage = "landing directory to create")
   public String out;
 
-  @Option(name = "--start", metaVar = "YYYY-MM-DD", usage = "first day (default 2017-01-01)")
+  @Option(name = "--start", metaVar = "YYYY-MM-DD", usage = "first day")
   public String start = "2017-01-01";
 
   @Option(
       name = "--bad-share",
       metaVar = "P",
-      usage = "share of transaction lines that are bad, in [0, 0.5] (default 0.001)")
+      usage = "share of transaction lines that are bad, in [0, 0.5]")
   public double badShare = 0.001;
 
   @Option(

@@ -20,7 +20,7 @@ final class Marketing implements Serializable {
    * day the campaign runs; set so that, as in the study, there are about 0.85 redemptions per
    * household and year (2,102 for 2,469 households).
    */
-  static final double REDEEM_PROBABILITY = 0.15;
+  static final double REDEEM_PROBABILITY = 0.125;
 
   /** A campaign, its dates moved to the generated calendar; reach: share of targeted households. */
   record Campaign(int id, String type, LocalDate start, LocalDate end, double reach)

@@ -17,8 +17,8 @@ final class GenerateCommand implements Command {
 
   @Override
   public String summary() {
-    return "generate a landing directory of Complete Journey-shaped sources, one transactions\n"
-        + "file per day: --households H --days D --seed S --out DIR [--bad-share P]";
+    return "Complete Journey-shaped sources at any scale, one transactions file a day:\n"
+        + "--households H --days D --seed S --out DIR [--bad-share P]";
   }
 
   @Override
