@@ -34,6 +34,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,9 +153,11 @@ class GenerateJobTest {
   }
 
   /**
-   * Bronze and silver take the generated files as they take the real ones: every good line is kept,
-   * every bad one is quarantined with its rule or removed as a duplicate, and read = kept +
-   * quarantined + duplicates = the lines written.
+   * Bronze and silver take the generated files as they take the real ones, with the default rule
+   * severities: every good line is kept; a line naming an unknown product is kept and flagged (a
+   * late-arriving product); a malformed line, a negative quantity and an unparseable time are
+   * quarantined with their rule; a duplicate is removed; and read = written + quarantined +
+   * duplicates = the lines written.
    */
   @Test
   void bronzeAndSilverKeepEveryGoodLineAndQuarantineEveryBadOne(@TempDir Path tmp)
@@ -163,8 +167,7 @@ class GenerateJobTest {
     for (String name : names(shared.resolve("landing"))) {
       Files.copy(shared.resolve("landing").resolve(name), landing.resolve(name));
     }
-    // the real promotions and coupons (476,000 lines) are not what this test is about: a few will
-    // do
+    // the real promotions and coupons (476,000 lines) are not what this test is about
     shorten(landing.resolve("promotions.csv.gz"), 1000);
     shorten(landing.resolve("coupons.csv.gz"), 1000);
     JobContext ctx = TestContexts.local(tmp.resolve("lake"), landing, "2017-02-01");
@@ -174,23 +177,21 @@ class GenerateJobTest {
 
     assertEquals(files.lines, summary.transactionLines());
     assertEquals(files.bad(), summary.badLines());
+    long kept = files.good.size() + files.unknownProduct;
+    long quarantined = files.malformed + files.negativeQuantity + files.unparseableTimestamp;
+    assertEquals(files.lines, kept + quarantined + files.duplicates);
     assertEquals(files.lines, counts.get("transactions.read"));
-    assertEquals(files.good.size(), counts.get("transactions.written"));
+    assertEquals(kept, counts.get("transactions.written"));
+    assertEquals(files.unknownProduct, counts.get("transactions.flagged"));
+    assertEquals(quarantined, counts.get("transactions.quarantined"));
     assertEquals(files.duplicates, counts.get("transactions.duplicates"));
-    assertEquals(
-        files.malformed
-            + files.negativeQuantity
-            + files.unknownProduct
-            + files.unparseableTimestamp,
-        counts.get("transactions.quarantined"));
 
     Lake lake = ctx.lake();
-    var quarantine = lake.read(spark, Tables.quarantine("transactions"));
+    Dataset<Row> quarantine = lake.read(spark, Tables.quarantine("transactions"));
     Map<String, Long> byRule =
         Map.of(
             "malformed_line", files.malformed,
             "negative_quantity", files.negativeQuantity,
-            "unknown_product", files.unknownProduct,
             "invalid_timestamp:transaction_timestamp", files.unparseableTimestamp);
     byRule.forEach(
         (rule, expected) ->
@@ -198,7 +199,11 @@ class GenerateJobTest {
                 expected,
                 quarantine.filter(array_contains(col("failed_rules"), rule)).count(),
                 rule));
-    assertEquals(files.good.size(), lake.read(spark, Tables.SILVER_TRANSACTIONS).count());
+    Dataset<Row> transactions = lake.read(spark, Tables.SILVER_TRANSACTIONS);
+    assertEquals(kept, transactions.count());
+    assertEquals(
+        files.unknownProduct,
+        transactions.filter(array_contains(col("dq_flags"), "unknown_product")).count());
     for (String source : List.of("demographics", "campaign_descriptions")) {
       assertEquals(0L, counts.get(source + ".quarantined"), source);
     }
