@@ -117,20 +117,14 @@ final class Shopper {
     this.unknownProductBase = catalogue.maxId() + 1;
   }
 
-  /** Every line of this household: its demographics, its campaigns, then day after day. */
+  /** Every line of this household: its demographics, its baskets day after day, its campaigns. */
   void generate(Sink sink) {
+    boolean shopped = false;
     if (demographics != null) {
       String[] values = new String[demographics.length + 1];
       values[0] = id;
       System.arraycopy(demographics, 0, values, 1, demographics.length);
       sink.add("demographics", household, 0, 0, Csv.quotedLine(values), false);
-    }
-    List<Marketing.Campaign> all = model.marketing().campaigns();
-    for (int c = 0; c < campaigns.length; c++) {
-      if (campaigns[c]) {
-        String campaign = Integer.toString(all.get(c).id());
-        sink.add("campaigns", all.get(c).id(), household, 0, Csv.quotedLine(campaign, id), false);
-      }
     }
     Model.Plan plan = model.plan();
     for (int d = 0; d < plan.days(); d++) {
@@ -141,6 +135,17 @@ final class Shopper {
       for (int v = 0; v < visits; v++) {
         long basketId = FIRST_BASKET_ID + ((d * plan.households() + household - 1) * 8 + v);
         basket(date, basketId, rng, sink);
+      }
+      shopped |= visits > 0;
+    }
+    // the retailer targets the households it knows: those that shopped or gave their demographics
+    if (shopped || demographics != null) {
+      List<Marketing.Campaign> all = model.marketing().campaigns();
+      for (int c = 0; c < campaigns.length; c++) {
+        if (campaigns[c]) {
+          String campaign = Integer.toString(all.get(c).id());
+          sink.add("campaigns", all.get(c).id(), household, 0, Csv.quotedLine(campaign, id), false);
+        }
       }
     }
   }
