@@ -32,6 +32,7 @@ public final class Pipeline {
     all.add(new ReplayCommand());
     all.add(new SqlCommand());
     all.add(new RulesCommand());
+    all.add(new GenerateCommand());
     all.add(new DbCommand());
     all.add(new DashboardCommand());
     all.add(new ShopApiCommand());

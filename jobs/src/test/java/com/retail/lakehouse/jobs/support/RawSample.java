@@ -71,12 +71,12 @@ public final class RawSample {
   }
 
   /** Ids in R's scientific notation ("9e+05") are whole numbers too. */
-  static long wholeNumber(String text) {
+  public static long wholeNumber(String text) {
     return new BigDecimal(text).longValueExact();
   }
 
   /** Data rows of a gzip CSV file whose fields hold no commas (true of these files). */
-  static List<List<String>> rows(Path file) {
+  public static List<List<String>> rows(Path file) {
     List<List<String>> rows = new ArrayList<>();
     try (BufferedReader in =
         new BufferedReader(
