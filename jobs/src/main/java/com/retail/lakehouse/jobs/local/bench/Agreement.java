@@ -45,15 +45,15 @@ public final class Agreement {
         if (!sameValue(l.get(i), r.get(i))) {
           return Optional.of(
               String.format(
-                  "%s: %s %s: %s %s, %s %s",
+                  "%s: %s %s: %s %s %s, %s %s",
                   table,
                   columns.get(0),
                   l.get(0),
                   columns.get(i),
                   left.name(),
-                  l.get(i),
+                  shown(l.get(i)),
                   right.name(),
-                  r.get(i)));
+                  shown(r.get(i))));
         }
       }
       l = next(left.rows());
@@ -68,6 +68,10 @@ public final class Agreement {
     return left == right
         ? Optional.empty()
         : Optional.of(String.format("%s: %s %,d, %s %,d", what, leftName, left, rightName, right));
+  }
+
+  private static String shown(String value) {
+    return value == null ? "(missing)" : value;
   }
 
   static boolean sameValue(String a, String b) {
