@@ -13,6 +13,7 @@ a rule exactly at the threshold below it. So association_rules is asked for a ha
 needed, and each rule is decided from the integer counts as Spark decides it.
 
 usage: mine_baskets.py LINES PRODUCTS LEVEL MIN_SUPPORT MIN_CONFIDENCE MAX_BASKET_SIZE OUT_DIR
+       mine_baskets.py --self-check
 Writes OUT_DIR/mlxtend.properties (baskets, itemsets, rules, and the timings) and
 OUT_DIR/itemsets.csv (each itemset's items joined by '|', sorted, and its basket count).
 """
@@ -78,7 +79,41 @@ def mine(basket_items: pd.Series, min_support: float, min_confidence: float):
     return itemsets, rules[exact >= min_confidence]
 
 
+def self_check() -> None:
+    """Ten hand-made baskets with the counts worked out by hand (bin/bench runs this first).
+
+    Items by basket (product 99 is not in the catalogue, product 15 has no type): 1 {A,B},
+    2 {A,B}, 3 {A,B,C}, 4 {A}, 5 {B,C}, 6 {D}, 7 {A}, 8 {B}, 9 {} (left out), 10 {A}: 9 baskets.
+    Minimum support 0.2: ceil(1.8) = 2 baskets, so A 6, B 5, C 2, {A,B} 3 and {B,C} 2 are frequent
+    (D 1 and {A,C} 1 are not). Rules at confidence 0.5: A->B 3/6 = 0.5 (exactly at the threshold,
+    kept), B->A 3/5, C->B 2/2; B->C 2/5 is not.
+    """
+    lines = pd.DataFrame(
+        {
+            "basket_id": [1, 1, 2, 2, 3, 3, 3, 4, 5, 5, 6, 7, 8, 9, 10, 10],
+            "product_id": [11, 12, 11, 12, 11, 12, 13, 11, 12, 13, 14, 11, 12, 99, 11, 15],
+        }
+    )
+    products = pd.DataFrame({"product_id": [11, 12, 13, 14, 15], "product_type": ["A", "B", "C", "D", None]})
+    basket_items = baskets(lines, products, "product_type", 40)
+    itemsets, rules = mine(basket_items, 0.2, 0.5)
+    found = {
+        "|".join(sorted(s)): int(c) for s, c in zip(itemsets["itemsets"], itemsets["count"], strict=True)
+    }
+    rule_names = sorted(
+        f"{next(iter(a))}->{next(iter(c))}"
+        for a, c in zip(rules["antecedents"], rules["consequents"], strict=True)
+    )
+    assert len(basket_items) == 9, len(basket_items)
+    assert found == {"A": 6, "B": 5, "C": 2, "A|B": 3, "B|C": 2}, found
+    assert rule_names == ["A->B", "B->A", "C->B"], rule_names
+    print("mine_baskets self-check: 9 baskets, 5 itemsets, 3 rules, as worked out by hand")
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["--self-check"]:
+        self_check()
+        return 0
     if len(argv) != 7 or argv[2] not in LEVELS:
         print(__doc__.split("\n\n")[-1], file=sys.stderr)
         return 2
