@@ -37,6 +37,7 @@ public final class Pipeline {
     all.add(new DashboardCommand());
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
+    all.add(new com.retail.lakehouse.jobs.local.bench.BenchCommand());
     all.add(new ForgetCommand());
     return List.copyOf(all);
   }

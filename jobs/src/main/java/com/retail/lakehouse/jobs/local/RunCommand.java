@@ -38,6 +38,11 @@ final class RunCommand implements Command {
     return new RunCommand(job.stage(), "one stage: " + job.spec().description(), List.of(job));
   }
 
+  /** What ends a stage's line: its time, as bin/bench reads it. */
+  static String stageTime(long nanos) {
+    return String.format(java.util.Locale.ROOT, " [%.1f s]", nanos / 1e9);
+  }
+
   @Override
   public String name() {
     return name;
@@ -59,7 +64,9 @@ final class RunCommand implements Command {
       SparkSession spark = Sessions.create("retail-lakehouse-" + name, ctx.settings());
       long started = System.currentTimeMillis();
       for (Job job : stages) {
-        console.out().println(JobRunner.summaryLine(job.stage(), Stages.execute(job, spark, ctx)));
+        long stageStarted = System.nanoTime();
+        String line = JobRunner.summaryLine(job.stage(), Stages.execute(job, spark, ctx));
+        console.out().println(line + stageTime(System.nanoTime() - stageStarted));
       }
       console
           .out()
