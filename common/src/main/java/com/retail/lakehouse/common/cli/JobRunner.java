@@ -5,6 +5,7 @@ import com.retail.lakehouse.common.audit.RunAudit;
 import com.retail.lakehouse.common.spark.Sessions;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
@@ -87,12 +88,15 @@ public final class JobRunner {
   }
 
   public static String summaryLine(String stage, StageResult r) {
+    String warnings =
+        r.warnings().stream().map(w -> "\n  warning: " + w).collect(Collectors.joining());
     if (r.upToDate()) {
-      return stage + ": up to date, nothing written";
+      return stage + ": up to date, nothing written" + warnings;
     }
     return String.format(
-        "%s: read %,d rows, wrote %,d, quarantined %,d, duplicates removed %,d",
-        stage, r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(), r.rowsDuplicate());
+            "%s: read %,d rows, wrote %,d, quarantined %,d, duplicates removed %,d",
+            stage, r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(), r.rowsDuplicate())
+        + warnings;
   }
 
   /** The message of the deepest cause that has one, on one line. */

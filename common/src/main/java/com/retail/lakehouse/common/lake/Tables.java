@@ -34,6 +34,10 @@ public final class Tables {
   public static final TableId OPS_PIPELINE_RUNS = new TableId(OPS, "pipeline_runs");
   public static final TableId OPS_WATERMARKS = new TableId(OPS, "watermarks");
 
+  /** Hold-out figures of the recommenders, and the publish gate's verdicts. */
+  public static final TableId OPS_RECOMMENDATION_EVALUATIONS =
+      new TableId(OPS, "recommendation_evaluations");
+
   /** Raw pages of the shop's orders API, exactly as received. */
   public static final TableId BRONZE_ORDERS_RAW = new TableId(BRONZE, "orders_raw");
 

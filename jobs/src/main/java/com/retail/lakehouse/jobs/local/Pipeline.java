@@ -30,6 +30,7 @@ public final class Pipeline {
     all.add(new StagesCommand());
     all.add(new SqlCommand());
     all.add(new RulesCommand());
+    all.add(new EvaluateRecommendationsCommand());
     all.add(new DbCommand());
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
