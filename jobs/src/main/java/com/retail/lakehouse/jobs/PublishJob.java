@@ -66,6 +66,7 @@ public final class PublishJob implements Job {
           .describedAs("every gold table into the serving PostgreSQL, each atomically")
           .reads(Tables.GOLD_TABLES)
           .readsWhenPresent(Tables.ORDER_GOLD_TABLES)
+          .readsWhenPresent(List.of(Tables.OPS_RECOMMENDATION_EVALUATIONS)) // the gate's verdicts
           .needs(Need.DATABASE)
           .build();
 

@@ -93,12 +93,15 @@ public final class RecommendationsJob implements Job {
     if (reuse) {
       LOG.info("rules of {} reused (mined less than {} days ago)", stored.get(), p.mineEveryDays());
     } else {
+      long started = System.nanoTime();
       mine(lake, lines, cutoff, p.mining(), rulesFingerprint, result);
+      result.detail("mining.ms", (System.nanoTime() - started) / 1_000_000);
     }
     Dataset<Row> rules = lake.read(spark, Tables.GOLD_ASSOCIATION_RULES);
 
     List<String> models = List.of(p.model(), HoldOut.BASELINE).stream().distinct().toList();
     Evaluation.Split split = Evaluation.split(lines, cutoff, date);
+    long gateStarted = System.nanoTime();
     List<HoldOut.Result> gate = HoldOut.evaluate(split, rules, models, p);
     lake.append(
         Tables.OPS_RECOMMENDATION_EVALUATIONS,
@@ -116,10 +119,13 @@ public final class RecommendationsJob implements Job {
               gate.get(gate.size() - 1).metrics().map()));
     }
 
+    result.detail("gate.ms", (System.nanoTime() - gateStarted) / 1_000_000);
+    long scoringStarted = System.nanoTime();
     Dataset<Row> recommendations = Models.recommend(p.model(), lines, rules, p);
     result.written(
         "customer_recommendations",
         lake.replace(Tables.GOLD_CUSTOMER_RECOMMENDATIONS, recommendations, fingerprint));
+    result.detail("scoring.ms", (System.nanoTime() - scoringStarted) / 1_000_000);
     lines.unpersist();
     return result.build();
   }

@@ -77,7 +77,7 @@ public record Settings(
    * @param model what {@code gold.customer_recommendations} holds: one of {@link #MODELS}
    * @param recentBaskets rules are applied to each household's last this many baskets
    * @param blendBuyAgainSlots in the {@code blend} model, the first this many places go to "buy
-   *     again", the rest to the rules
+   *     again" (all of them when it is top-n or more), the rest to the rules
    * @param holdoutDays the days before the logical date held out to measure the model; rules are
    *     mined on the history before them
    * @param mineEveryDays rules are mined again when the last mining is this many days older than
@@ -263,8 +263,8 @@ public record Settings(
         "recommendations.recent-baskets must be at least 1 (got " + r.recentBaskets + ")");
     require(r.topN >= 1, "recommendations.top-n must be at least 1 (got " + r.topN + ")");
     require(
-        r.blendBuyAgainSlots >= 0 && r.blendBuyAgainSlots <= r.topN,
-        "recommendations.blend-buy-again-slots must be between 0 and top-n (got "
+        r.blendBuyAgainSlots >= 0,
+        "recommendations.blend-buy-again-slots must not be negative (got "
             + r.blendBuyAgainSlots
             + ")");
     require(

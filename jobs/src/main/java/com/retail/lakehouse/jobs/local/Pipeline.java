@@ -34,6 +34,7 @@ public final class Pipeline {
     all.add(new DbCommand());
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
+    all.add(new BenchRecommendationsCommand());
     all.add(new ForgetCommand());
     return List.copyOf(all);
   }

@@ -37,7 +37,7 @@ public final class Models {
           blend(
               Baselines.buyAgain(lines, p.topN()),
               rules(lines, rules, p),
-              p.blendBuyAgainSlots(),
+              Math.min(p.blendBuyAgainSlots(), p.topN()),
               p.topN());
       default -> throw new IllegalArgumentException("unknown model " + model);
     };
