@@ -21,6 +21,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -34,7 +35,8 @@ import org.apache.spark.storage.StorageLevel;
  * gold.frequent_itemsets} and {@code gold.association_rules} (again only every {@code
  * mine-every-days}), the configured model's top N per household into {@code
  * gold.customer_recommendations}, and the publish gate (that model against the popularity baseline
- * on the hold-out) into {@code ops.recommendation_evaluations}.
+ * on the hold-out, measured when mining and carried by the runs that reuse the rules) into {@code
+ * ops.recommendation_evaluations}.
  */
 public final class RecommendationsJob implements Job {
   private static final Logger LOG = LogManager.getLogger(RecommendationsJob.class);
@@ -99,13 +101,29 @@ public final class RecommendationsJob implements Job {
     }
     Dataset<Row> rules = lake.read(spark, Tables.GOLD_ASSOCIATION_RULES);
 
-    List<String> models = List.of(p.model(), HoldOut.BASELINE).stream().distinct().toList();
-    Evaluation.Split split = Evaluation.split(lines, cutoff, date);
     long gateStarted = System.nanoTime();
-    List<HoldOut.Result> gate = HoldOut.evaluate(split, rules, models, p);
+    Optional<Map.Entry<List<HoldOut.Result>, LocalDate>> carried =
+        reuse ? HoldOut.lastGate(spark, lake, rulesFingerprint, p) : Optional.empty();
+    List<HoldOut.Result> gate;
+    LocalDate measuredCutoff;
+    if (carried.isPresent()) {
+      gate = carried.get().getKey();
+      measuredCutoff = carried.get().getValue();
+    } else {
+      List<String> models = List.of(p.model(), HoldOut.BASELINE).stream().distinct().toList();
+      gate = HoldOut.evaluate(Evaluation.split(lines, cutoff, date), rules, models, p);
+      measuredCutoff = cutoff;
+    }
     lake.append(
         Tables.OPS_RECOMMENDATION_EVALUATIONS,
-        HoldOut.rows(spark, gate, ctx.runId(), "gate", date, p, p.model(), fingerprint));
+        HoldOut.rows(
+            spark,
+            gate,
+            ctx.runId(),
+            carried.isPresent() ? HoldOut.GATE_CARRIED : HoldOut.GATE,
+            date,
+            p,
+            new HoldOut.Judged(p.model(), fingerprint, rulesFingerprint, measuredCutoff)));
     result.written("recommendation_evaluations", gate.size());
     if (HoldOut.verdict(gate, p.model()).equals(HoldOut.HOLD_BACK)) {
       result.warn(
@@ -114,11 +132,10 @@ public final class RecommendationsJob implements Job {
                   + " %.4f: the publish will keep the previous recommendations",
               p.model(),
               p.topN(),
-              gate.get(0).metrics().map(),
-              cutoff,
-              gate.get(gate.size() - 1).metrics().map()));
+              map(gate, p.model()),
+              measuredCutoff,
+              map(gate, HoldOut.BASELINE)));
     }
-
     result.detail("gate.ms", (System.nanoTime() - gateStarted) / 1_000_000);
     long scoringStarted = System.nanoTime();
     Dataset<Row> recommendations = Models.recommend(p.model(), lines, rules, p);
@@ -175,6 +192,15 @@ public final class RecommendationsJob implements Job {
         lake.replace(Tables.GOLD_ASSOCIATION_RULES, mined.rules(), fingerprint));
     mined.release();
     baskets.unpersist();
+  }
+
+  private static double map(List<HoldOut.Result> results, String model) {
+    return results.stream()
+        .filter(r -> r.model().equals(model))
+        .findFirst()
+        .orElseThrow()
+        .metrics()
+        .map();
   }
 
   /** What identifies a mining besides its input versions: its parameters and logical date. */

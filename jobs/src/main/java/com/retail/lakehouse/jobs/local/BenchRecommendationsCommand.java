@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code bin/pipeline bench-recommendations}: times the recommendations stage on a lake that has
  * silver, as the DAG runs it: the weekly run (mining, gate, scoring; {@code --force}) on the
  * logical date, then the daily run of the next day (the stored rules reused: gate and scoring).
- * Prints seconds per phase, rows, and the JVM's peak heap (driver and, locally, executors).
+ * Prints seconds per phase, rows, the JVM's CPU time and peak heap (driver and, locally,
+ * executors).
  */
 final class BenchRecommendationsCommand implements Command {
   @Override
@@ -64,11 +65,19 @@ final class BenchRecommendationsCommand implements Command {
     return 0;
   }
 
+  /** CPU time of this JVM, all threads: on a shared machine a steadier figure than seconds. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private static void time(SparkSession spark, JobContext ctx, String what, PrintStream out) {
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     long started = System.nanoTime();
+    long cpuStarted = cpuNanos();
     StageResult r = Stages.execute(new RecommendationsJob(), spark, ctx);
     double seconds = (System.nanoTime() - started) / 1e9;
+    double cpu = (cpuNanos() - cpuStarted) / 1e9;
     long peak =
         ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP)

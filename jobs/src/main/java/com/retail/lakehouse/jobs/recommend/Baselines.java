@@ -3,6 +3,7 @@ package com.retail.lakehouse.jobs.recommend;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
@@ -29,7 +30,11 @@ public final class Baselines {
    */
   public static Dataset<Row> buyAgain(Dataset<Row> lines, int topN) {
     Dataset<Row> perHousehold =
-        lines.groupBy("household_id").agg(count_distinct(col("basket_id")).as("household_baskets"));
+        lines
+            .select("household_id", "basket_id")
+            .distinct()
+            .groupBy("household_id")
+            .agg(count(lit(1)).as("household_baskets"));
     Dataset<Row> candidates =
         lines
             .groupBy("household_id", "product_id")

@@ -120,7 +120,7 @@ public final class EvaluateRecommendations {
     List<HoldOut.Result> results = HoldOut.evaluate(split, rules, models, p);
     lake.append(
         Tables.OPS_RECOMMENDATION_EVALUATIONS,
-        HoldOut.rows(spark, results, ctx.runId(), "evaluation", date, p, null, null));
+        HoldOut.rows(spark, results, ctx.runId(), "evaluation", date, p, null));
     out.printf(
         "hold-out: built up to %s, judged on %s to %s, K = %d, %,d households%n",
         cutoff, cutoff.plusDays(1), date, p.topN(), results.get(0).metrics().households());

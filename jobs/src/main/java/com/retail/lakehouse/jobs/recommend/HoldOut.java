@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,7 +60,22 @@ public final class HoldOut {
           .add("coverage", DataTypes.DoubleType, false)
           .add("seconds", DataTypes.DoubleType, false)
           .add("recommendations_fingerprint", DataTypes.StringType, true)
-          .add("verdict", DataTypes.StringType, true);
+          .add("verdict", DataTypes.StringType, true)
+          .add("rules_fingerprint", DataTypes.StringType, true)
+          .add("parameters", DataTypes.StringType, true);
+
+  /**
+   * A gate's verdicts come from a measurement, or are carried from the one that judged the rules.
+   */
+  public static final String GATE = "gate";
+
+  public static final String GATE_CARRIED = "gate-carried";
+
+  /**
+   * What a gate judged: the served model, the fingerprints of the recommendations it stands for and
+   * of the rules they use, and the cut-off of the hold-out that measured it.
+   */
+  public record Judged(String shipped, String recommendations, String rules, LocalDate cutoff) {}
 
   /** One model's result. */
   public record Result(String model, Evaluation.Metrics metrics, double seconds) {}
@@ -103,8 +119,8 @@ public final class HoldOut {
   }
 
   /**
-   * The rows of {@code ops.recommendation_evaluations}; for a gate, the shipped model's row carries
-   * the verdict and the fingerprint of the recommendations it judged.
+   * The rows of {@code ops.recommendation_evaluations}; for a gate ({@code judged} not null), the
+   * shipped model's row carries the verdict and the fingerprint of the recommendations it judged.
    */
   public static Dataset<Row> rows(
       SparkSession spark,
@@ -113,13 +129,14 @@ public final class HoldOut {
       String purpose,
       LocalDate logicalDate,
       Settings.Recommendations p,
-      String shipped,
-      String fingerprint) {
+      Judged judged) {
     Timestamp now = Timestamp.from(Instant.now());
+    String shipped = judged == null ? null : judged.shipped();
     String verdict = shipped == null ? null : verdict(results, shipped);
+    LocalDate cutoff = judged == null ? cutoff(logicalDate, p) : judged.cutoff();
     List<Row> rows = new ArrayList<>();
     for (Result r : results) {
-      boolean judged = r.model().equals(shipped);
+      boolean isShipped = r.model().equals(shipped);
       Evaluation.Metrics m = r.metrics();
       rows.add(
           RowFactory.create(
@@ -127,7 +144,7 @@ public final class HoldOut {
               now,
               purpose,
               Date.valueOf(logicalDate),
-              Date.valueOf(cutoff(logicalDate, p)),
+              Date.valueOf(cutoff),
               p.holdoutDays(),
               p.itemLevel(),
               r.model(),
@@ -138,10 +155,61 @@ public final class HoldOut {
               m.map(),
               m.coverage(),
               r.seconds(),
-              judged ? fingerprint : null,
-              judged ? verdict : null));
+              isShipped ? judged.recommendations() : null,
+              isShipped ? verdict : null,
+              judged == null ? null : judged.rules(),
+              p.toString()));
     }
     return spark.createDataFrame(rows, SCHEMA).coalesce(1);
+  }
+
+  /**
+   * The measured gate (not a carried one) that judged these rules with these parameters, latest
+   * first: its results and cut-off. Daily runs that reuse the week's rules carry its verdict rather
+   * than measure again.
+   */
+  public static Optional<Map.Entry<List<Result>, LocalDate>> lastGate(
+      SparkSession spark, Lake lake, String rulesFingerprint, Settings.Recommendations p) {
+    if (!lake.exists(spark, Tables.OPS_RECOMMENDATION_EVALUATIONS)) {
+      return Optional.empty();
+    }
+    Dataset<Row> gates =
+        lake.read(spark, Tables.OPS_RECOMMENDATION_EVALUATIONS)
+            .filter(col("purpose").equalTo(lit(GATE)))
+            .filter(col("rules_fingerprint").equalTo(lit(rulesFingerprint)))
+            .filter(col("parameters").equalTo(lit(p.toString())));
+    List<Row> latest =
+        gates.orderBy(col("evaluated_at").desc()).select("run_id").limit(1).collectAsList();
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Result> results = new ArrayList<>();
+    LocalDate cutoff = null;
+    for (Row r :
+        gates
+            .filter(col("run_id").equalTo(lit(latest.get(0).getString(0))))
+            .select(
+                "model",
+                "households",
+                "precision_at_k",
+                "recall_at_k",
+                "map_at_k",
+                "coverage",
+                "seconds",
+                "cutoff_date")
+            .collectAsList()) {
+      results.add(
+          new Result(
+              r.getString(0),
+              new Evaluation.Metrics(
+                  r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5)),
+              r.getDouble(6)));
+      cutoff = r.getDate(7).toLocalDate();
+    }
+    boolean complete =
+        results.stream().anyMatch(r -> r.model().equals(p.model()))
+            && results.stream().anyMatch(r -> r.model().equals(BASELINE));
+    return complete ? Optional.of(Map.entry(results, cutoff)) : Optional.empty();
   }
 
   /**

@@ -5,9 +5,10 @@ import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.negate;
@@ -16,6 +17,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -30,10 +32,10 @@ import org.apache.spark.sql.expressions.Window;
  * basket's items, up to {@code maxAntecedentSize} items, is looked up among the rules' antecedents
  * (an equi-join: rules indexed by antecedent), so a rule applies when one recent basket holds its
  * whole antecedent. A consequent already in a recent basket is not a candidate; each candidate item
- * keeps its best rule (confidence, then lift, then the smallest antecedent in sort order) and
- * becomes the most bought product of that item (by baskets, among the item's {@value
- * #PRODUCTS_PER_ITEM} most bought) that the household has never bought. The score is the rule's
- * confidence; {@code because} is its antecedent.
+ * keeps its best rule (confidence, then lift, then a fixed order of the rules) and becomes the most
+ * bought product of that item (by baskets, among the item's {@value #PRODUCTS_PER_ITEM} most
+ * bought) that the household has never bought. The score is the rule's confidence; {@code because}
+ * is its antecedent.
  */
 public final class Recommender {
   /** Products of an item tried, most bought first, when the household already has the first. */
@@ -62,26 +64,35 @@ public final class Recommender {
             .distinct();
     Dataset<Row> inRecentBaskets =
         recent.select(col("household_id"), explode(col("items")).as("item")).distinct();
+    Dataset<Row> numbered =
+        rules.select(
+            col("antecedent"),
+            col("consequent"),
+            col("confidence"),
+            col("lift"),
+            xxhash64(col("antecedent"), col("consequent")).as("rule_id"));
+    // best rule per household and item on fixed-width values (a hash aggregate, no sort); the
+    // rule's antecedent is joined back once per household and item
     Dataset<Row> bestRulePerItem =
         context
-            .join(rules, "antecedent")
-            .select(
-                col("household_id"),
-                col("consequent").as("item"),
-                struct(
+            .join(numbered, "antecedent")
+            .groupBy(col("household_id"), col("consequent").as("item"))
+            .agg(
+                min(struct(
                         negate(col("confidence")).as("c"),
                         negate(col("lift")).as("l"),
-                        col("antecedent").as("because"))
-                    .as("rule"))
+                        col("rule_id").as("id")))
+                    .getField("id")
+                    .as("rule_id"))
             .join(inRecentBaskets, new String[] {"household_id", "item"}, "left_anti")
-            .groupBy("household_id", "item")
-            .agg(min("rule").as("rule"))
-            .select(
-                col("household_id"),
-                col("item"),
-                negate(col("rule.c")).as("score"),
-                negate(col("rule.l")).as("lift"),
-                col("rule.because").as("because"));
+            .join(
+                numbered.select(
+                    col("rule_id"),
+                    col("confidence").as("score"),
+                    col("lift"),
+                    col("antecedent").as("because")),
+                "rule_id")
+            .drop("rule_id");
 
     Dataset<Row> bought = linesWithItem.select("household_id", "product_id").distinct();
     Dataset<Row> productPerItem =
@@ -151,7 +162,7 @@ public final class Recommender {
     return linesWithItem
         .filter(col("item").isNotNull())
         .groupBy("item", "product_id")
-        .agg(count_distinct(col("basket_id")).as("product_baskets"))
+        .agg(count(lit(1)).as("product_baskets")) // a basket holds a product once (silver's key)
         .withColumn(
             "product_rank",
             row_number()

@@ -114,8 +114,8 @@ class PublishHoldBackTest {
             LocalDate.parse("2018-01-02"),
             com.retail.lakehouse.common.config.ConfigLoader.load("local", null, List.of())
                 .recommendations(),
-            "rules",
-            fingerprint));
+            new HoldOut.Judged(
+                "rules", fingerprint, "rules-fingerprint", LocalDate.parse("2017-12-05"))));
   }
 
   private static List<String> served() throws Exception {
