@@ -12,15 +12,19 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.publish.PostgresPublisher;
+import com.retail.lakehouse.jobs.recommend.HoldOut;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Publishes every gold table into the serving PostgreSQL schema, each atomically; the shop's order
- * gold tables are published when the lake has them.
+ * gold tables are published when the lake has them. Recommendations that the recommendations
+ * stage's gate found worse than the popularity baseline are held back: the previous version stays
+ * served and the audit row carries the warning.
  */
 public final class PublishJob implements Job {
   private static final Logger LOG = LogManager.getLogger(PublishJob.class);
@@ -75,6 +79,7 @@ public final class PublishJob implements Job {
           .reads(Tables.GOLD_TABLES)
           .readsWhenPresent(Tables.ORDER_GOLD_TABLES)
           .readsWhenPresent(HISTORY)
+          .readsWhenPresent(List.of(Tables.OPS_RECOMMENDATION_EVALUATIONS)) // the gate's verdicts
           .needs(Need.DATABASE)
           .build();
 
@@ -104,11 +109,22 @@ public final class PublishJob implements Job {
         new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
     StageResult.Builder result = new StageResult.Builder();
     boolean anyPublished = false;
+    List<String> warnings = new java.util.ArrayList<>();
     List<TableId> tables =
         new java.util.ArrayList<>(orderTablesOnly ? List.of() : Tables.GOLD_TABLES);
     // The shop's order tables exist once the orders stages have run.
     Tables.ORDER_GOLD_TABLES.stream().filter(t -> lake.exists(spark, t)).forEach(tables::add);
     for (TableId table : tables) {
+      Optional<String> heldBack =
+          table.equals(Tables.GOLD_CUSTOMER_RECOMMENDATIONS)
+              ? HoldOut.heldBack(spark, lake)
+              : Optional.empty();
+      if (heldBack.isPresent()) {
+        LOG.warn(heldBack.get());
+        result.warn(heldBack.get());
+        warnings.add(heldBack.get());
+        continue;
+      }
       long version = lake.version(spark, table);
       PostgresPublisher.Outcome outcome =
           publisher.publish(
@@ -129,7 +145,7 @@ public final class PublishJob implements Job {
     if (!orderTablesOnly) {
       publishHistory(spark, lake, publisher, ctx.runId(), result);
     }
-    return anyPublished ? result.build() : StageResult.skipped();
+    return anyPublished ? result.build() : StageResult.skippedWithWarnings(warnings);
   }
 
   /**

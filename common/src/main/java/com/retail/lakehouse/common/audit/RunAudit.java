@@ -36,7 +36,8 @@ public final class RunAudit {
           .add("rows_quarantined", DataTypes.LongType, false)
           .add("rows_duplicate", DataTypes.LongType, false)
           .add("details", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), true)
-          .add("error", DataTypes.StringType, true);
+          .add("error", DataTypes.StringType, true)
+          .add("warnings", DataTypes.createArrayType(DataTypes.StringType), true);
 
   /** Records a finished stage run; result is null when the stage failed. */
   public static void record(
@@ -64,7 +65,8 @@ public final class RunAudit {
             r.rowsQuarantined(),
             r.rowsDuplicate(),
             scala.jdk.javaapi.CollectionConverters.asScala(r.details()),
-            error);
+            error,
+            scala.jdk.javaapi.CollectionConverters.asScala(r.warnings()).toSeq());
     ctx.lake()
         .append(Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
   }

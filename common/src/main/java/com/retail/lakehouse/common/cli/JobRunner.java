@@ -8,6 +8,7 @@ import com.retail.lakehouse.common.spark.Sessions;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
@@ -96,17 +97,20 @@ public final class JobRunner {
   }
 
   public static String summaryLine(String stage, StageResult r) {
+    String warnings =
+        r.warnings().stream().map(w -> "\n  warning: " + w).collect(Collectors.joining());
     if (r.upToDate()) {
-      return stage + ": up to date, nothing written";
+      return stage + ": up to date, nothing written" + warnings;
     }
     return String.format(
-        "%s: read %,d rows, wrote %,d (%,d flagged), quarantined %,d, duplicates removed %,d",
-        stage,
-        r.rowsRead(),
-        r.rowsWritten(),
-        r.rowsFlagged(),
-        r.rowsQuarantined(),
-        r.rowsDuplicate());
+            "%s: read %,d rows, wrote %,d (%,d flagged), quarantined %,d, duplicates removed %,d",
+            stage,
+            r.rowsRead(),
+            r.rowsWritten(),
+            r.rowsFlagged(),
+            r.rowsQuarantined(),
+            r.rowsDuplicate())
+        + warnings;
   }
 
   /** The message of the deepest cause that has one, on one line. */

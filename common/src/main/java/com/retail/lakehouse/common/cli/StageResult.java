@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * What a stage did: rows read, written, flagged (kept with a warning), quarantined and removed as
  * duplicates, per-table details (for example {@code transactions.quarantined}), the data-quality
- * checks it ran and the state of the tables it wrote.
+ * checks it ran, the state of the tables it wrote, and warnings: what it chose not to do and why
+ * (recorded in the audit).
  */
 public record StageResult(
     boolean upToDate,
@@ -21,7 +22,41 @@ public record StageResult(
     long rowsDuplicate,
     Map<String, Long> details,
     List<QualityCheck> checks,
-    List<TableStat> stats) {
+    List<TableStat> stats,
+    List<String> warnings) {
+
+  public StageResult {
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A result without warnings. */
+  public StageResult(
+      boolean upToDate,
+      long rowsRead,
+      long rowsWritten,
+      long rowsFlagged,
+      long rowsQuarantined,
+      long rowsDuplicate,
+      Map<String, Long> details,
+      List<QualityCheck> checks,
+      List<TableStat> stats) {
+    this(
+        upToDate,
+        rowsRead,
+        rowsWritten,
+        rowsFlagged,
+        rowsQuarantined,
+        rowsDuplicate,
+        details,
+        checks,
+        stats,
+        List.of());
+  }
+
+  /** Nothing written, with warnings. */
+  public static StageResult skippedWithWarnings(List<String> warnings) {
+    return new StageResult(true, 0, 0, 0, 0, 0, Map.of(), List.of(), List.of(), warnings);
+  }
 
   public static StageResult skipped() {
     return new StageResult(true, 0, 0, 0, 0, 0, Map.of(), List.of(), List.of());
@@ -45,6 +80,7 @@ public record StageResult(
     private final Map<String, Long> details = new LinkedHashMap<>();
     private final List<QualityCheck> checks = new ArrayList<>();
     private final List<TableStat> stats = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     public Builder read(String table, long rows) {
       read += rows;
@@ -93,6 +129,11 @@ public record StageResult(
       return this;
     }
 
+    public Builder warn(String warning) {
+      warnings.add(warning);
+      return this;
+    }
+
     public boolean isEmpty() {
       return details.isEmpty() && stats.isEmpty();
     }
@@ -107,7 +148,8 @@ public record StageResult(
           duplicate,
           Map.copyOf(details),
           List.copyOf(checks),
-          List.copyOf(stats));
+          List.copyOf(stats),
+          warnings);
     }
   }
 }

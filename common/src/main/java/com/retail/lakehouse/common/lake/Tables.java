@@ -35,6 +35,10 @@ public final class Tables {
   public static final TableId OPS_PIPELINE_RUNS = new TableId(OPS, "pipeline_runs");
   public static final TableId OPS_WATERMARKS = new TableId(OPS, "watermarks");
 
+  /** Hold-out figures of the recommenders, and the publish gate's verdicts. */
+  public static final TableId OPS_RECOMMENDATION_EVALUATIONS =
+      new TableId(OPS, "recommendation_evaluations");
+
   /** Per run, table and rule: rows checked and failed, severity, action, status. */
   public static final TableId OPS_QUALITY_CHECKS = new TableId(OPS, "quality_checks");
 

@@ -33,11 +33,13 @@ public final class Pipeline {
     all.add(new SqlCommand());
     all.add(new RulesCommand());
     all.add(new GenerateCommand());
+    all.add(new EvaluateRecommendationsCommand());
     all.add(new DbCommand());
     all.add(new DashboardCommand());
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
     all.add(new com.retail.lakehouse.jobs.local.bench.BenchCommand());
+    all.add(new BenchRecommendationsCommand());
     all.add(new ForgetCommand());
     return List.copyOf(all);
   }
