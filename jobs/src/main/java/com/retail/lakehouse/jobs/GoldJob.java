@@ -16,13 +16,23 @@ import com.retail.lakehouse.jobs.gold.CustomerSummary;
 import com.retail.lakehouse.jobs.gold.ProductPerformance;
 import com.retail.lakehouse.jobs.gold.SalesByDayDepartment;
 import java.sql.Date;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Gold KPIs: customer summary, product performance, sales by day and department. */
 public final class GoldJob implements Job {
+  private static final Logger LOG = LogManager.getLogger(GoldJob.class);
+
+  /** The fingerprint parameter that names the logical date the gold tables were computed for. */
+  static final String DATE_PARAMETER = "date=";
+
   static final List<TableId> INPUTS =
       List.of(
           Tables.SILVER_TRANSACTIONS,
@@ -56,8 +66,21 @@ public final class GoldJob implements Job {
   @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
-    String fingerprint = Fingerprint.of(spark, lake, stage(), "date=" + ctx.logicalDate(), INPUTS);
+    String fingerprint =
+        Fingerprint.of(spark, lake, stage(), DATE_PARAMETER + ctx.logicalDate(), INPUTS);
     if (!ctx.force() && lake.upToDate(spark, fingerprint, OUTPUTS)) {
+      return StageResult.skipped();
+    }
+    // A backfill of an earlier date does not roll the gold tables back: they keep the latest date.
+    Optional<LocalDate> computedFor =
+        lake.fingerprint(spark, Tables.GOLD_CUSTOMER_SUMMARY).flatMap(GoldJob::computedFor);
+    if (!ctx.force() && computedFor.filter(d -> d.isAfter(ctx.logicalDate())).isPresent()) {
+      LOG.info(
+          "gold tables are computed for {}, later than {}: left as they are (--force recomputes"
+              + " them for {})",
+          computedFor.get(),
+          ctx.logicalDate(),
+          ctx.logicalDate());
       return StageResult.skipped();
     }
     // As of the logical date: a backfill sees only what had happened by then.
@@ -92,6 +115,22 @@ public final class GoldJob implements Job {
         fingerprint,
         SalesByDayDepartment.summarize(tx, products));
     return result.build();
+  }
+
+  /** The logical date a gold fingerprint was computed for, if it names one. */
+  static Optional<LocalDate> computedFor(String fingerprint) {
+    if (fingerprint == null) {
+      return Optional.empty();
+    }
+    String[] parts = fingerprint.split("\\|");
+    if (parts.length < 2 || !parts[1].startsWith(DATE_PARAMETER)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(LocalDate.parse(parts[1].substring(DATE_PARAMETER.length())));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   private static void write(

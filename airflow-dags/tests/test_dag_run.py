@@ -1,0 +1,235 @@
+"""The daily DAG run for real: every task a spark-submit to a Spark standalone cluster, on the sample.
+
+One module fixture stands the pieces up once, as a deployer would (README: "Try the DAG locally"):
+a standalone cluster of a master and two one-core workers (bin/cluster), a real PostgreSQL (the
+embedded one, served by bin/pipeline db), the simulated shop API, and Airflow set up by
+try-dag.sh (metadata database migrated, DAG reserialized, the spark_default connection, the
+Variables; the secrets only in the environment). It then runs the DAG three times: for 2018-01-02
+(the day after the sample's last transaction), for the same date again, and for 2018-01-01 (a
+backfill), taking a snapshot of the lake and the database after each. The tests read the snapshots.
+
+The expected tables come from another route: a local run of the whole pipeline in one JVM
+(bin/pipeline run), reused from the notebooks' tests when bin/test passes it in
+LAKEHOUSE_REFERENCE_LAKE, else made here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+DAGS_DIR = Path(__file__).resolve().parents[1]
+HOME = DAGS_DIR.parent
+JAR = HOME / "jobs" / "target" / "retail-lakehouse-jobs.jar"
+STAGES = json.loads((DAGS_DIR / "stages.json").read_text())["stages"]
+PUBLISHED = [t for s in STAGES if "database" in s["needs"] for t in s["reads"] + s["reads_when_present"]]
+DATE, SAME_DATE, BACKFILL = "2018-01-02", "2018-01-02", "2018-01-01"
+RUNS = {"first": DATE, "again": SAME_DATE, "backfill": BACKFILL}
+
+pytestmark = pytest.mark.cluster
+
+
+def progress(message: str) -> None:
+    """Progress lines in the test command's output, past pytest's capture."""
+    sys.__stdout__.write(f"test_dag_run: {message}\n")
+    sys.__stdout__.flush()
+
+
+def run(command: list[str], env: dict[str, str], log: Path, timeout: int = 3600) -> None:
+    with log.open("w") as out:
+        code = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout).returncode
+    if code != 0:
+        tail = log.read_text(errors="replace").splitlines()[-30:]
+        raise AssertionError(f"{' '.join(command)} exited {code}:\n" + "\n".join(tail))
+
+
+def serve(command: list[str], env: dict[str, str], log: Path, pattern: str, timeout: int = 300):
+    """Starts a server process and waits for the line that says where it listens."""
+    out = log.open("w")
+    process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=HOME)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        match = re.search(pattern, log.read_text(errors="replace"))
+        if match:
+            return process, match.group(1)
+        if process.poll() is not None:
+            break
+        time.sleep(1)
+    process.kill()
+    raise AssertionError(f"{' '.join(command)} did not start:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def delta_versions(lake: Path) -> dict[str, int]:
+    """Every table's current Delta version: the highest commit file of its _delta_log."""
+    versions = {}
+    for log in sorted(lake.glob("*/*/_delta_log")):
+        commits = [int(p.stem) for p in log.glob("*.json") if p.stem.isdigit()]
+        versions[f"{log.parent.parent.name}.{log.parent.name}"] = max(commits)
+    return versions
+
+
+def spark_python() -> str:
+    """The Python of bin/cluster's Spark virtualenv, which has PySpark."""
+    venv = Path(os.environ.get("LAKEHOUSE_SPARK_VENV", HOME / ".spark-venv"))
+    return str(venv / "bin" / "python")
+
+
+@pytest.fixture(scope="module")
+def dag_runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dag-run")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LAKEHOUSE_"))}
+    env.update(LAKEHOUSE_CLUSTER_DIR=str(tmp / "cluster"), LAKEHOUSE_HOME=str(HOME))
+    if "LAKEHOUSE_SPARK_VENV" in os.environ:
+        env["LAKEHOUSE_SPARK_VENV"] = os.environ["LAKEHOUSE_SPARK_VENV"]
+    timings: dict[str, float] = {}
+    processes = []
+    started = time.monotonic()
+    try:
+        if not JAR.is_file() or not (HOME / "jobs/target/lineage/openlineage-spark.jar").is_file():
+            progress("building the jobs jar (mvn package)")
+            run(["mvn", "-q", "-B", "-ntp", "-DskipTests", "-Dspotless.check.skip=true", "-Djacoco.skip=true",
+                 "package"], env, tmp / "mvn.log")  # fmt: skip
+        run([str(HOME / "bin/cluster"), "start", "--port", "0"], env, tmp / "cluster-start.log")
+        timings["cluster start"] = time.monotonic() - started
+        progress(f"cluster up ({timings['cluster start']:.0f} s)")
+
+        reference = os.environ.get("LAKEHOUSE_REFERENCE_LAKE")
+        if not reference:
+            t = time.monotonic()
+            reference = str(tmp / "reference")
+            progress("no LAKEHOUSE_REFERENCE_LAKE: running the pipeline locally for the reference")
+            run([str(HOME / "bin/pipeline"), "run", "--lake", reference, "--date", DATE], env, tmp / "reference.log")
+            timings["local reference run"] = time.monotonic() - t
+
+        lake = tmp / "lake"
+        (tmp / "lake-postgres").mkdir()
+        db, port = serve([str(HOME / "bin/pipeline"), "db", "--lake", str(lake)], env, tmp / "db.log",
+                         r"jdbc:postgresql://localhost:(\d+)/")  # fmt: skip
+        processes.append(db)
+        shop, shop_url = serve(
+            [str(HOME / "bin/pipeline"), "shop-api", "--port", "0", "--fault-rate", "0", "--rate-limit", "0"],
+            env, tmp / "shop.log", r"\n  (http://127\.0\.0\.1:\d+)/",
+        )  # fmt: skip
+        processes.append(shop)
+
+        # As README.md tells a deployer: where things are, in the environment; secrets only there.
+        jdbc_url = f"jdbc:postgresql://127.0.0.1:{port}/postgres"
+        env.update(
+            LAKEHOUSE_LAKE_ROOT=str(lake),
+            LAKEHOUSE_SOURCES_ROOT=str(HOME / "data/sample/completejourney"),
+            LAKEHOUSE_PG_URL=jdbc_url,
+            LAKEHOUSE_PG_USER="postgres",
+            LAKEHOUSE_PG_PASSWORD="dag-test-password",
+            LAKEHOUSE_PII_KEY="dag-test-pii-key",
+            LAKEHOUSE_ORDERS_API_URL=shop_url,
+            AIRFLOW_HOME=str(tmp / "airflow"),
+        )
+        snapshots = {}
+        for name, date in RUNS.items():
+            t = time.monotonic()
+            run([str(DAGS_DIR / "try-dag.sh"), date], env, tmp / f"try-dag-{name}.log")
+            timings[f"DAG run {name} ({date})"] = time.monotonic() - t
+            progress(f"DAG run {name} for {date} succeeded ({timings[f'DAG run {name} ({date})']:.0f} s)")
+            snapshots[name] = {"versions": delta_versions(lake), "check": check(env, lake, reference)}
+        yield {"tmp": tmp, "lake": lake, "snapshots": snapshots, "airflow": tmp / "airflow", "env": env}
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=60)
+        subprocess.run([str(HOME / "bin/cluster"), "stop"], env=env, capture_output=True)
+        progress("timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
+        progress(f"total {time.monotonic() - started:.0f} s (load average {os.getloadavg()[0]:.1f})")
+
+
+def check(env: dict[str, str], lake: Path, reference: str) -> dict:
+    """lake_check.py's report on the published tables: lake vs reference, lake vs PostgreSQL."""
+    command = [spark_python(), str(Path(__file__).with_name("lake_check.py")), "--jar", str(JAR),
+               "--lake", str(lake), "--reference", reference, "--jdbc-url", env["LAKEHOUSE_PG_URL"], *PUBLISHED]  # fmt: skip
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def data_tables(versions: dict[str, int]) -> dict[str, int]:
+    return {table: version for table, version in versions.items() if not table.startswith("ops.")}
+
+
+def task_log(airflow_home: Path, date: str, task_id: str) -> str:
+    """The log of a task of the DAG run for date (the latest attempt of the latest run)."""
+    logs = sorted((airflow_home / "logs").glob(f"dag_id=retail_lakehouse_daily/run_id=*{date}*/task_id={task_id}/*.log"))
+    assert logs, f"no log for {task_id} on {date}"
+    return logs[-1].read_text(errors="replace")
+
+
+def test_the_cluster_run_computes_every_gold_table_as_the_local_run_does(dag_runs):
+    report = dag_runs["snapshots"]["first"]["check"]
+
+    assert len(PUBLISHED) == 9
+    for table in PUBLISHED:
+        entry = report[table]
+        assert entry["columns"] == entry["reference_columns"], table
+        assert entry["rows"] == entry["reference_rows"] > 0, (table, entry)
+        assert (entry["only_in_lake"], entry["only_in_reference"]) == (0, 0), (table, entry)
+
+
+def test_postgresql_serves_exactly_the_gold_tables(dag_runs):
+    report = dag_runs["snapshots"]["first"]["check"]
+
+    for table in PUBLISHED:
+        entry = report[table]
+        assert entry["served_rows"] == entry["rows"], (table, entry)
+        assert (entry["only_in_lake_not_served"], entry["only_served"]) == (0, 0), (table, entry)
+    assert report["ops.publish_log"]["rows"] == len(PUBLISHED)
+
+
+def test_the_same_date_again_changes_nothing(dag_runs):
+    first, again = dag_runs["snapshots"]["first"], dag_runs["snapshots"]["again"]
+
+    # Every data table keeps its version; only the bookkeeping in ops (the audit) moves on.
+    assert data_tables(again["versions"]) == data_tables(first["versions"])
+    assert len(data_tables(first["versions"])) >= 30
+    assert again["versions"]["ops.pipeline_runs"] > first["versions"]["ops.pipeline_runs"]
+    assert again["check"]["ops.publish_log"]["rows"] == first["check"]["ops.publish_log"]["rows"]
+    for stage in STAGES:
+        assert f"{stage['name']}: up to date, nothing written" in task_log(dag_runs["airflow"], SAME_DATE, stage["name"])
+
+
+def test_a_backfill_of_the_previous_date_leaves_the_later_results_alone(dag_runs):
+    first, backfill = dag_runs["snapshots"]["first"], dag_runs["snapshots"]["backfill"]
+
+    for table in PUBLISHED:
+        assert backfill["versions"][table] == first["versions"][table], table
+        entry = backfill["check"][table]
+        assert (entry["only_in_lake"], entry["only_in_reference"]) == (0, 0), (table, entry)
+        assert (entry["only_in_lake_not_served"], entry["only_served"]) == (0, 0), (table, entry)
+    assert backfill["check"]["ops.publish_log"]["rows"] == first["check"]["ops.publish_log"]["rows"]
+    assert "later than 2018-01-01" in task_log(dag_runs["airflow"], BACKFILL, "gold")
+
+
+def test_task_logs_show_the_pipeline_and_not_sparks_info_lines(dag_runs):
+    for stage in STAGES:
+        text = task_log(dag_runs["airflow"], DATE, stage["name"])
+        assert f"stage {stage['name']} starting" in text, stage["name"]
+        assert " INFO DAGScheduler" not in text and " INFO TaskSetManager" not in text, stage["name"]
+
+
+def test_every_application_left_an_event_log_for_the_history_server(dag_runs):
+    names = set()
+    for log in (dag_runs["tmp"] / "cluster" / "events").iterdir():
+        with log.open() as events:
+            for line in events:
+                event = json.loads(line)
+                if event["Event"] == "SparkListenerApplicationStart":
+                    names.add(event["App Name"])
+                    break
+
+    for date in ("20180102", "20180101"):
+        assert {f"retail-lakehouse-{s['name']}-{date}" for s in STAGES} <= names
+

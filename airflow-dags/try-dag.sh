@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs the daily DAG on this machine for one or more logical dates, with Airflow set up the way
+# README.md ("Try the DAG locally") and airflow-dags/README.md tell a deployer to set it up:
+#
+#   airflow-dags/try-dag.sh 2018-01-02 [2018-01-01 ...]
+#
+# 1. the virtualenv with Airflow and its providers (airflow-dags/.venv, as run-tests.sh makes it);
+# 2. AIRFLOW_HOME (default airflow-dags/.airflow) with a SQLite metadata database: `airflow db migrate`;
+# 3. the DAG folder read into the database: `airflow dags reserialize`;
+# 4. the spark_default connection: the master in LAKEHOUSE_SPARK_MASTER, else the cluster bin/cluster
+#    started, else local[2];
+# 5. the Variables: lakehouse_jar (the jar mvn package built), lakehouse_env=cluster, and the lake,
+#    landing folder, database URL and orders API from LAKEHOUSE_LAKE_ROOT, LAKEHOUSE_SOURCES_ROOT,
+#    LAKEHOUSE_PG_URL and LAKEHOUSE_ORDERS_API_URL when set;
+# 6. `airflow dags test retail_lakehouse_daily DATE` for each date, with the Spark distribution of
+#    bin/cluster on the PATH; fails when a task did not succeed.
+#
+# Secrets (LAKEHOUSE_PG_PASSWORD, LAKEHOUSE_PII_KEY) stay in the environment this runs in, which
+# the tasks and spark-submit inherit; they are never written to Airflow.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+home="$(cd "$here/.." && pwd)"
+[[ $# -gt 0 ]] || { echo "usage: airflow-dags/try-dag.sh YYYY-MM-DD [YYYY-MM-DD ...]" >&2; exit 2; }
+for date in "$@"; do
+  [[ "$date" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || { echo "error: not a date: '$date'" >&2; exit 2; }
+done
+
+venv="$here/.venv"
+"$home/bin/python-venv" "$venv" "$here/requirements.txt" "$here/constraints.txt"
+export PATH="$venv/bin:$PATH"
+
+export AIRFLOW_HOME="${AIRFLOW_HOME:-$here/.airflow}"
+export AIRFLOW__CORE__DAGS_FOLDER="$here"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+mkdir -p "$AIRFLOW_HOME"
+airflow db migrate >"$AIRFLOW_HOME/db-migrate.log" 2>&1 || {
+  tail -n 20 "$AIRFLOW_HOME/db-migrate.log" >&2
+  echo "error: airflow db migrate failed" >&2
+  exit 1
+}
+airflow dags reserialize >/dev/null
+
+master="${LAKEHOUSE_SPARK_MASTER:-}"
+if [[ -z "$master" ]]; then
+  state="${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}"
+  if [[ -f "$state/master-url" ]]; then master="$(cat "$state/master-url")"; else master="local[2]"; fi
+fi
+airflow connections delete spark_default >/dev/null 2>&1 || true
+if [[ "$master" == spark://* ]]; then
+  hostport="${master#spark://}"
+  airflow connections add spark_default --conn-type spark --conn-host "spark://${hostport%:*}" \
+    --conn-port "${hostport##*:}" --conn-extra '{"deploy-mode": "client"}' >/dev/null
+else
+  airflow connections add spark_default --conn-type spark --conn-host "$master" \
+    --conn-extra '{"deploy-mode": "client"}' >/dev/null
+fi
+
+airflow variables set lakehouse_jar "${LAKEHOUSE_JAR:-$home/jobs/target/retail-lakehouse-jobs.jar}" >/dev/null
+airflow variables set lakehouse_env cluster >/dev/null
+airflow variables set lakehouse_lake "${LAKEHOUSE_LAKE_ROOT:-}" >/dev/null
+airflow variables set lakehouse_sources "${LAKEHOUSE_SOURCES_ROOT:-}" >/dev/null
+airflow variables set lakehouse_jdbc_url "${LAKEHOUSE_PG_URL:-}" >/dev/null
+airflow variables set lakehouse_orders_api "${LAKEHOUSE_ORDERS_API_URL:-}" >/dev/null
+
+# spark-submit from the Spark distribution bin/cluster uses; its cluster settings (event logs,
+# lineage) when bin/cluster wrote them.
+spark_home="$("$home/bin/cluster" spark-home)"
+export PATH="$spark_home/bin:$PATH"
+if [[ -z "${SPARK_CONF_DIR:-}" && -f "${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}/conf/spark-defaults.conf" ]]; then
+  export SPARK_CONF_DIR="${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}/conf"
+fi
+
+status=0
+for date in "$@"; do
+  echo "try-dag: airflow dags test retail_lakehouse_daily $date (spark master $master)"
+  started=$(date +%s)
+  airflow dags test retail_lakehouse_daily "$date" >"$AIRFLOW_HOME/dags-test-$date.log" 2>&1 || true
+  # The run's task states, from the metadata database: every task must have succeeded.
+  states="$(python3 - "$date" <<'EOF'
+import sys
+from airflow.models import DagRun
+from airflow.utils.session import create_session
+
+with create_session() as session:
+    runs = [r for r in session.query(DagRun).filter(DagRun.dag_id == "retail_lakehouse_daily")
+            if r.logical_date and r.logical_date.date().isoformat() == sys.argv[1]]
+    run = max(runs, key=lambda r: r.id) if runs else None
+    if run is None:
+        print("no-run")
+    else:
+        print(" ".join(f"{ti.task_id}={ti.state}" for ti in sorted(run.get_task_instances(session=session), key=lambda t: t.task_id)))
+EOF
+)"
+  echo "try-dag: $date: $states ($(($(date +%s) - started)) s; log: $AIRFLOW_HOME/dags-test-$date.log)"
+  if [[ "$states" == no-run || -z "$states" || "$states" =~ =(failed|upstream_failed|None|skipped|queued|scheduled) ]]; then
+    status=1
+  fi
+done
+exit "$status"
