@@ -12,7 +12,10 @@
 # 5. the Variables: lakehouse_jar (the jar mvn package built), lakehouse_env=cluster, and the lake,
 #    landing folder, database URL and orders API from LAKEHOUSE_LAKE_ROOT, LAKEHOUSE_SOURCES_ROOT,
 #    LAKEHOUSE_PG_URL and LAKEHOUSE_ORDERS_API_URL when set;
-# 6. `airflow dags test retail_lakehouse_daily DATE` for each date, with the Spark distribution of
+# 6. lineage: the OpenLineage provider writes the tasks' events to $AIRFLOW_HOME/lineage/airflow.jsonl
+#    (unless AIRFLOW__OPENLINEAGE__TRANSPORT says otherwise) and gives each spark-submit its task as
+#    the parent run; the Spark side writes where the cluster's spark-defaults.conf says (bin/cluster);
+# 7. `airflow dags test retail_lakehouse_daily DATE` for each date, with the Spark distribution of
 #    bin/cluster on the PATH; fails when a task did not succeed.
 #
 # Secrets (LAKEHOUSE_PG_PASSWORD, LAKEHOUSE_PII_KEY) stay in the environment this runs in, which
@@ -69,6 +72,11 @@ export PATH="$spark_home/bin:$PATH"
 if [[ -z "${SPARK_CONF_DIR:-}" && -f "${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}/conf/spark-defaults.conf" ]]; then
   export SPARK_CONF_DIR="${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}/conf"
 fi
+
+mkdir -p "$AIRFLOW_HOME/lineage"
+export AIRFLOW__OPENLINEAGE__NAMESPACE="${AIRFLOW__OPENLINEAGE__NAMESPACE:-retail-lakehouse}"
+export AIRFLOW__OPENLINEAGE__TRANSPORT="${AIRFLOW__OPENLINEAGE__TRANSPORT:-{\"type\": \"file\", \"log_file_path\": \"$AIRFLOW_HOME/lineage/airflow.jsonl\", \"append\": true\}}"
+export AIRFLOW__OPENLINEAGE__SPARK_INJECT_PARENT_JOB_INFO=true
 
 status=0
 for date in "$@"; do

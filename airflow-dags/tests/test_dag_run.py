@@ -233,3 +233,62 @@ def test_every_application_left_an_event_log_for_the_history_server(dag_runs):
     for date in ("20180102", "20180101"):
         assert {f"retail-lakehouse-{s['name']}-{date}" for s in STAGES} <= names
 
+
+
+def lineage_events(path: Path) -> list[dict]:
+    assert path.is_file(), f"no lineage events at {path}"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def dataset_id(dataset: dict, lake: str, landing: str) -> str:
+    """A lineage dataset as the pipeline names it: layer.table in the lake, landing:FILE, or as is."""
+    name = dataset["name"]
+    for root, label in ((lake, None), (landing, "landing")):
+        if name.startswith(root + "/"):
+            parts = name[len(root) + 1 :].split("/")
+            return f"landing:{parts[0]}" if label else f"{parts[0]}.{parts[1]}"
+    return f"{dataset['namespace']}:{name}"
+
+
+def test_lineage_links_the_landing_files_to_the_served_tables(dag_runs):
+    lake, landing = str(dag_runs["lake"]), str(HOME / "data/sample/completejourney")
+    spark_events = lineage_events(dag_runs["tmp"] / "cluster/lineage/openlineage-spark.jsonl")
+    airflow_events = lineage_events(dag_runs["airflow"] / "lineage/airflow.jsonl")
+
+    # The Airflow task runs (the provider's events), by task.
+    task_runs: dict[str, set[str]] = {}
+    for event in airflow_events:
+        job = event["job"]["name"]
+        if job.startswith("retail_lakehouse_daily."):
+            task_runs.setdefault(job.split(".", 1)[1], set()).add(event["run"]["runId"])
+    assert set(task_runs) >= {stage["name"] for stage in STAGES}
+
+    # What the Spark jobs of each stage read and wrote, each under its Airflow task as parent.
+    inputs: dict[str, set[str]] = {}
+    outputs: dict[str, set[str]] = {}
+    for event in spark_events:
+        parent = event["run"].get("facets", {}).get("parent")
+        assert parent, f"a Spark event without its Airflow task as parent: {event['job']['name']}"
+        task = parent["job"]["name"].split(".", 1)[1]
+        assert parent["run"]["runId"] in task_runs[task], (task, parent["run"]["runId"])
+        inputs.setdefault(task, set()).update(dataset_id(d, lake, landing) for d in event.get("inputs", []))
+        outputs.setdefault(task, set()).update(dataset_id(d, lake, landing) for d in event.get("outputs", []))
+
+    landing_files = {f"landing:{p.name}" for p in Path(landing).iterdir()}
+    assert inputs["bronze"] >= landing_files, sorted(landing_files - inputs["bronze"])
+    for stage in STAGES:
+        name = stage["name"]
+        read = set(stage["reads"] + stage["reads_when_present"])
+        written = {w["table"] for w in stage["writes"] if not w["table"].startswith("ops.")}
+        assert inputs.get(name, set()) >= read, (name, sorted(read - inputs.get(name, set())))
+        assert outputs.get(name, set()) >= written, (name, sorted(written - outputs.get(name, set())))
+
+    # Walking the recorded edges back from each served table reaches the landing files.
+    edges = {(i, o) for task in outputs for o in outputs[task] for i in inputs.get(task, set())}
+    for table in PUBLISHED:
+        assert table in inputs["publish"], table
+        ancestors, frontier = set(), {table}
+        while frontier:
+            frontier = {i for (i, o) in edges if o in frontier} - ancestors
+            ancestors |= frontier
+        assert ancestors & landing_files, f"{table} does not lead back to a landing file"
