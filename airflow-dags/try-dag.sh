@@ -69,6 +69,8 @@ airflow variables set lakehouse_orders_api "${LAKEHOUSE_ORDERS_API_URL:-}" >/dev
 # lineage) when bin/cluster wrote them.
 spark_home="$("$home/bin/cluster" spark-home)"
 export PATH="$spark_home/bin:$PATH"
+# Everything runs on this machine: the drivers listen on the loopback address only.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 if [[ -z "${SPARK_CONF_DIR:-}" && -f "${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}/conf/spark-defaults.conf" ]]; then
   export SPARK_CONF_DIR="${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}/conf"
 fi

@@ -44,7 +44,9 @@ def progress(message: str) -> None:
 
 def run(command: list[str], env: dict[str, str], log: Path, timeout: int = 3600) -> None:
     with log.open("w") as out:
-        code = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout).returncode
+        code = subprocess.run(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout
+        ).returncode
     if code != 0:
         tail = log.read_text(errors="replace").splitlines()[-30:]
         raise AssertionError(f"{' '.join(command)} exited {code}:\n" + "\n".join(tail))
@@ -94,8 +96,30 @@ def dag_runs(tmp_path_factory):
     try:
         if not JAR.is_file() or not (HOME / "jobs/target/lineage/openlineage-spark.jar").is_file():
             progress("building the jobs jar (mvn package)")
-            run(["mvn", "-q", "-B", "-ntp", "-DskipTests", "-Dspotless.check.skip=true", "-Djacoco.skip=true",
-                 "package"], env, tmp / "mvn.log")  # fmt: skip
+            run(
+                [
+                    "mvn",
+                    "-q",
+                    "-B",
+                    "-ntp",
+                    "-DskipTests",
+                    "-Dspotless.check.skip=true",
+                    "-Djacoco.skip=true",
+                    "package",
+                ],
+                env,
+                tmp / "mvn.log",
+            )
+        # The Python that reads the lakes for the checks: PySpark's, in bin/cluster's virtualenv.
+        run(
+            [
+                str(HOME / "bin/python-venv"),
+                str(Path(spark_python()).parents[1]),
+                str(HOME / "conf/spark-requirements.txt"),
+            ],
+            env,
+            tmp / "spark-venv.log",
+        )
         run([str(HOME / "bin/cluster"), "start", "--port", "0"], env, tmp / "cluster-start.log")
         timings["cluster start"] = time.monotonic() - started
         progress(f"cluster up ({timings['cluster start']:.0f} s)")
@@ -105,18 +129,28 @@ def dag_runs(tmp_path_factory):
             t = time.monotonic()
             reference = str(tmp / "reference")
             progress("no LAKEHOUSE_REFERENCE_LAKE: running the pipeline locally for the reference")
-            run([str(HOME / "bin/pipeline"), "run", "--lake", reference, "--date", DATE], env, tmp / "reference.log")
+            run(
+                [str(HOME / "bin/pipeline"), "run", "--lake", reference, "--date", DATE],
+                env,
+                tmp / "reference.log",
+            )
             timings["local reference run"] = time.monotonic() - t
 
         lake = tmp / "lake"
         (tmp / "lake-postgres").mkdir()
-        db, port = serve([str(HOME / "bin/pipeline"), "db", "--lake", str(lake)], env, tmp / "db.log",
-                         r"jdbc:postgresql://localhost:(\d+)/")  # fmt: skip
+        db, port = serve(
+            [str(HOME / "bin/pipeline"), "db", "--lake", str(lake)],
+            env,
+            tmp / "db.log",
+            r"jdbc:postgresql://localhost:(\d+)/",
+        )
         processes.append(db)
         shop, shop_url = serve(
             [str(HOME / "bin/pipeline"), "shop-api", "--port", "0", "--fault-rate", "0", "--rate-limit", "0"],
-            env, tmp / "shop.log", r"\n  (http://127\.0\.0\.1:\d+)/",
-        )  # fmt: skip
+            env,
+            tmp / "shop.log",
+            r"\n  (http://127\.0\.0\.1:\d+)/",
+        )
         processes.append(shop)
 
         # As README.md tells a deployer: where things are, in the environment; secrets only there.
@@ -150,8 +184,19 @@ def dag_runs(tmp_path_factory):
 
 def check(env: dict[str, str], lake: Path, reference: str) -> dict:
     """lake_check.py's report on the published tables: lake vs reference, lake vs PostgreSQL."""
-    command = [spark_python(), str(Path(__file__).with_name("lake_check.py")), "--jar", str(JAR),
-               "--lake", str(lake), "--reference", reference, "--jdbc-url", env["LAKEHOUSE_PG_URL"], *PUBLISHED]  # fmt: skip
+    command = [
+        spark_python(),
+        str(Path(__file__).with_name("lake_check.py")),
+        "--jar",
+        str(JAR),
+        "--lake",
+        str(lake),
+        "--reference",
+        reference,
+        "--jdbc-url",
+        env["LAKEHOUSE_PG_URL"],
+        *PUBLISHED,
+    ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
@@ -163,7 +208,9 @@ def data_tables(versions: dict[str, int]) -> dict[str, int]:
 
 def task_log(airflow_home: Path, date: str, task_id: str) -> str:
     """The log of a task of the DAG run for date (the latest attempt of the latest run)."""
-    logs = sorted((airflow_home / "logs").glob(f"dag_id=retail_lakehouse_daily/run_id=*{date}*/task_id={task_id}/*.log"))
+    logs = sorted(
+        (airflow_home / "logs").glob(f"dag_id=retail_lakehouse_daily/run_id=*{date}*/task_id={task_id}/*.log")
+    )
     assert logs, f"no log for {task_id} on {date}"
     return logs[-1].read_text(errors="replace")
 
@@ -198,7 +245,9 @@ def test_the_same_date_again_changes_nothing(dag_runs):
     assert again["versions"]["ops.pipeline_runs"] > first["versions"]["ops.pipeline_runs"]
     assert again["check"]["ops.publish_log"]["rows"] == first["check"]["ops.publish_log"]["rows"]
     for stage in STAGES:
-        assert f"{stage['name']}: up to date, nothing written" in task_log(dag_runs["airflow"], SAME_DATE, stage["name"])
+        assert f"{stage['name']}: up to date, nothing written" in task_log(
+            dag_runs["airflow"], SAME_DATE, stage["name"]
+        )
 
 
 def test_a_backfill_of_the_previous_date_leaves_the_later_results_alone(dag_runs):
@@ -232,7 +281,6 @@ def test_every_application_left_an_event_log_for_the_history_server(dag_runs):
 
     for date in ("20180102", "20180101"):
         assert {f"retail-lakehouse-{s['name']}-{date}" for s in STAGES} <= names
-
 
 
 def lineage_events(path: Path) -> list[dict]:
