@@ -68,7 +68,7 @@ airflow variables set lakehouse_orders_api "${LAKEHOUSE_ORDERS_API_URL:-}" >/dev
 # spark-submit from the Spark distribution bin/cluster uses; its cluster settings (event logs,
 # lineage) when bin/cluster wrote them.
 spark_home="$("$home/bin/cluster" spark-home)"
-export PATH="$spark_home/bin:$PATH"
+export SPARK_HOME="$spark_home" PATH="$spark_home/bin:$PATH"
 # Everything runs on this machine: the drivers listen on the loopback address only.
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 if [[ -z "${SPARK_CONF_DIR:-}" && -f "${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}/conf/spark-defaults.conf" ]]; then
@@ -84,7 +84,8 @@ status=0
 for date in "$@"; do
   echo "try-dag: airflow dags test retail_lakehouse_daily $date (spark master $master)"
   started=$(date +%s)
-  airflow dags test retail_lakehouse_daily "$date" >"$AIRFLOW_HOME/dags-test-$date.log" 2>&1 || true
+  log="$AIRFLOW_HOME/dags-test-$date-$started.log"
+  airflow dags test retail_lakehouse_daily "$date" >"$log" 2>&1 || true
   # The run's task states, from the metadata database: every task must have succeeded.
   states="$(python3 - "$date" <<'EOF'
 import sys
@@ -98,10 +99,11 @@ with create_session() as session:
     if run is None:
         print("no-run")
     else:
-        print(" ".join(f"{ti.task_id}={ti.state}" for ti in sorted(run.get_task_instances(session=session), key=lambda t: t.task_id)))
+        tis = sorted(run.get_task_instances(session=session), key=lambda t: t.task_id)
+        print(f"run_id={run.run_id} " + " ".join(f"{ti.task_id}={ti.state}" for ti in tis))
 EOF
 )"
-  echo "try-dag: $date: $states ($(($(date +%s) - started)) s; log: $AIRFLOW_HOME/dags-test-$date.log)"
+  echo "try-dag: $date: $states ($(($(date +%s) - started)) s; log: $log)"
   if [[ "$states" == no-run || -z "$states" || "$states" =~ =(failed|upstream_failed|None|skipped|queued|scheduled) ]]; then
     status=1
   fi

@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
-import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,13 @@ RUNS = {"first": DATE, "again": SAME_DATE, "backfill": BACKFILL}
 pytestmark = pytest.mark.cluster
 
 
+REPORTER = []
+
+
 def progress(message: str) -> None:
     """Progress lines in the test command's output, past pytest's capture."""
-    sys.__stdout__.write(f"test_dag_run: {message}\n")
-    sys.__stdout__.flush()
+    for reporter in REPORTER:
+        reporter.write_line(f"test_dag_run: {message}")
 
 
 def run(command: list[str], env: dict[str, str], log: Path, timeout: int = 3600) -> None:
@@ -68,6 +72,27 @@ def serve(command: list[str], env: dict[str, str], log: Path, pattern: str, time
     raise AssertionError(f"{' '.join(command)} did not start:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def history_applications(port: int, expected: int, timeout: int = 300) -> list[dict]:
+    """The applications the History Server lists, once it lists `expected` of them (or the timeout)."""
+    deadline, apps = time.monotonic() + timeout, []
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/applications", timeout=5) as r:
+                apps = json.load(r)
+        except OSError:
+            apps = []
+        if len(apps) >= expected:
+            break
+        time.sleep(3)
+    return apps
+
+
 def delta_versions(lake: Path) -> dict[str, int]:
     """Every table's current Delta version: the highest commit file of its _delta_log."""
     versions = {}
@@ -84,7 +109,8 @@ def spark_python() -> str:
 
 
 @pytest.fixture(scope="module")
-def dag_runs(tmp_path_factory):
+def dag_runs(tmp_path_factory, pytestconfig):
+    REPORTER[:] = [pytestconfig.pluginmanager.getplugin("terminalreporter")]
     tmp = tmp_path_factory.mktemp("dag-run")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LAKEHOUSE_"))}
     env.update(LAKEHOUSE_CLUSTER_DIR=str(tmp / "cluster"), LAKEHOUSE_HOME=str(HOME))
@@ -165,14 +191,46 @@ def dag_runs(tmp_path_factory):
             LAKEHOUSE_ORDERS_API_URL=shop_url,
             AIRFLOW_HOME=str(tmp / "airflow"),
         )
-        snapshots = {}
+        snapshots = {"master": (tmp / "cluster" / "master-url").read_text().strip()}
         for name, date in RUNS.items():
             t = time.monotonic()
             run([str(DAGS_DIR / "try-dag.sh"), date], env, tmp / f"try-dag-{name}.log")
             timings[f"DAG run {name} ({date})"] = time.monotonic() - t
             progress(f"DAG run {name} for {date} succeeded ({timings[f'DAG run {name} ({date})']:.0f} s)")
-            snapshots[name] = {"versions": delta_versions(lake), "check": check(env, lake, reference)}
-        yield {"tmp": tmp, "lake": lake, "snapshots": snapshots, "airflow": tmp / "airflow", "env": env}
+            log = re.search(r"; log: (\S+)\)", (tmp / f"try-dag-{name}.log").read_text()).group(1)
+            snapshots[name] = {
+                "log": log,
+                "versions": delta_versions(lake),
+            }
+            if name != "again":  # its tables are the first run's: their versions say so
+                t = time.monotonic()
+                snapshots[name]["check"] = check(env, lake, reference)
+                timings[f"check after {name}"] = time.monotonic() - t
+        # One stage the way README.md's "A cluster on this machine" submits it, by hand.
+        t = time.monotonic()
+        submit = subprocess.run(
+            [str(HOME / "bin/cluster"), "submit", "publish", "--date", DATE, "--run-id", "by-hand"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        timings["bin/cluster submit publish"] = time.monotonic() - t
+        # The History Server over the cluster's event logs: what it lists.
+        t = time.monotonic()
+        history_port = free_port()
+        run([str(HOME / "bin/cluster"), "history", "--port", str(history_port)], env, tmp / "history.log")
+        history = history_applications(history_port, expected=len(RUNS) * len(STAGES) + 1)
+        timings["history server"] = time.monotonic() - t
+        yield {
+            "history": history,
+            "tmp": tmp,
+            "lake": lake,
+            "snapshots": snapshots,
+            "airflow": tmp / "airflow",
+            "env": env,
+            "submit": submit,
+        }
     finally:
         for process in processes:
             process.terminate()
@@ -206,13 +264,13 @@ def data_tables(versions: dict[str, int]) -> dict[str, int]:
     return {table: version for table, version in versions.items() if not table.startswith("ops.")}
 
 
-def task_log(airflow_home: Path, date: str, task_id: str) -> str:
-    """The log of a task of the DAG run for date (the latest attempt of the latest run)."""
-    logs = sorted(
-        (airflow_home / "logs").glob(f"dag_id=retail_lakehouse_daily/run_id=*{date}*/task_id={task_id}/*.log")
-    )
-    assert logs, f"no log for {task_id} on {date}"
-    return logs[-1].read_text(errors="replace")
+def task_log(dag_runs: dict, run: str, task_id: str) -> str:
+    """A task's lines in the output of `airflow dags test` (which runs the tasks one by one)."""
+    text = Path(dag_runs["snapshots"][run]["log"]).read_text(errors="replace")
+    sections = re.split(r"^.*\[DAG TEST\] starting task_id=", text, flags=re.M)
+    found = [section for section in sections[1:] if section.startswith(f"{task_id} ")]
+    assert found, f"task {task_id} did not run in the {run} DAG run"
+    return found[-1]
 
 
 def test_the_cluster_run_computes_every_gold_table_as_the_local_run_does(dag_runs):
@@ -243,7 +301,9 @@ def test_the_same_date_again_changes_nothing(dag_runs):
     assert data_tables(again["versions"]) == data_tables(first["versions"])
     assert len(data_tables(first["versions"])) >= 30
     assert again["versions"]["ops.pipeline_runs"] > first["versions"]["ops.pipeline_runs"]
-    assert again["check"]["ops.publish_log"]["rows"] == first["check"]["ops.publish_log"]["rows"]
+    # Nothing republished, by this run or the next (the publish log only grows).
+    backfill = dag_runs["snapshots"]["backfill"]
+    assert backfill["check"]["ops.publish_log"]["rows"] == first["check"]["ops.publish_log"]["rows"]
     for stage in STAGES:
         assert f"{stage['name']}: up to date, nothing written" in task_log(
             dag_runs["airflow"], SAME_DATE, stage["name"]
@@ -259,28 +319,44 @@ def test_a_backfill_of_the_previous_date_leaves_the_later_results_alone(dag_runs
         assert (entry["only_in_lake"], entry["only_in_reference"]) == (0, 0), (table, entry)
         assert (entry["only_in_lake_not_served"], entry["only_served"]) == (0, 0), (table, entry)
     assert backfill["check"]["ops.publish_log"]["rows"] == first["check"]["ops.publish_log"]["rows"]
-    assert "later than 2018-01-01" in task_log(dag_runs["airflow"], BACKFILL, "gold")
+    assert "later than 2018-01-01" in task_log(dag_runs, "backfill", "gold")
 
 
 def test_task_logs_show_the_pipeline_and_not_sparks_info_lines(dag_runs):
     for stage in STAGES:
-        text = task_log(dag_runs["airflow"], DATE, stage["name"])
+        text = task_log(dag_runs, "first", stage["name"])
         assert f"stage {stage['name']} starting" in text, stage["name"]
         assert " INFO DAGScheduler" not in text and " INFO TaskSetManager" not in text, stage["name"]
 
 
-def test_every_application_left_an_event_log_for_the_history_server(dag_runs):
-    names = set()
-    for log in (dag_runs["tmp"] / "cluster" / "events").iterdir():
-        with log.open() as events:
-            for line in events:
-                event = json.loads(line)
-                if event["Event"] == "SparkListenerApplicationStart":
-                    names.add(event["App Name"])
-                    break
+def test_the_history_server_shows_every_application_of_the_dag_runs(dag_runs):
+    names = {app["name"] for app in dag_runs["history"]}
 
     for date in ("20180102", "20180101"):
-        assert {f"retail-lakehouse-{s['name']}-{date}" for s in STAGES} <= names
+        assert {f"retail-lakehouse-{s['name']}-{date}" for s in STAGES} <= names, sorted(names)
+
+
+def test_bin_cluster_submits_a_stage_as_the_readme_shows(dag_runs):
+    submit = dag_runs["submit"]
+
+    assert submit.returncode == 0, submit.stderr[-3000:]
+    command = re.search(r"^bin/cluster: (.*)$", submit.stderr, re.M).group(1).split()
+    assert Path(command[0]).name == "spark-submit"
+    assert command[1:3] == ["--master", dag_runs["snapshots"]["master"]]
+    assert command[command.index("--class") + 1] == "com.retail.lakehouse.jobs.PublishJob"
+    assert command[command.index("--class") + 2 :] == [
+        str(JAR),
+        "--env",
+        "cluster",
+        "--date",
+        DATE,
+        "--run-id",
+        "by-hand",
+    ]
+    assert "publish: up to date, nothing written" in submit.stdout
+    # The jobs' own logging: the pipeline's lines, no Spark INFO once the session is up.
+    assert "stage publish starting" in submit.stderr
+    assert " INFO DAGScheduler" not in submit.stderr
 
 
 def lineage_events(path: Path) -> list[dict]:
@@ -311,14 +387,26 @@ def test_lineage_links_the_landing_files_to_the_served_tables(dag_runs):
             task_runs.setdefault(job.split(".", 1)[1], set()).add(event["run"]["runId"])
     assert set(task_runs) >= {stage["name"] for stage in STAGES}
 
-    # What the Spark jobs of each stage read and wrote, each under its Airflow task as parent.
+    # Each Spark application's run names its Airflow task run as parent; each of its jobs (a read
+    # and a write) names the application's run.
+    def parent(event: dict) -> dict:
+        facet = event["run"].get("facets", {}).get("parent")
+        assert facet, f"a Spark event without a parent run: {event['job']['name']}"
+        return facet
+
+    application_task = {}
+    for event in spark_events:
+        facet = parent(event)
+        if facet["job"]["name"].startswith("retail_lakehouse_daily."):
+            task = facet["job"]["name"].split(".", 1)[1]
+            assert facet["run"]["runId"] in task_runs[task], (task, facet["run"]["runId"])
+            application_task[event["run"]["runId"]] = task
+    assert set(application_task.values()) == {stage["name"] for stage in STAGES}
+
     inputs: dict[str, set[str]] = {}
     outputs: dict[str, set[str]] = {}
     for event in spark_events:
-        parent = event["run"].get("facets", {}).get("parent")
-        assert parent, f"a Spark event without its Airflow task as parent: {event['job']['name']}"
-        task = parent["job"]["name"].split(".", 1)[1]
-        assert parent["run"]["runId"] in task_runs[task], (task, parent["run"]["runId"])
+        task = application_task.get(event["run"]["runId"]) or application_task[parent(event)["run"]["runId"]]
         inputs.setdefault(task, set()).update(dataset_id(d, lake, landing) for d in event.get("inputs", []))
         outputs.setdefault(task, set()).update(dataset_id(d, lake, landing) for d in event.get("outputs", []))
 

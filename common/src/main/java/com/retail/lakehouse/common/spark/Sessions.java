@@ -21,8 +21,12 @@ public final class Sessions {
    * and the local runner sets {@code spark.master} before calling this.
    */
   public static SparkSession create(String appName, Settings settings) {
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    configured(settings.sparkConf(), new SparkConf()).forEach(builder::config);
+    SparkConf launcher = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder();
+    if (!launcher.contains("spark.app.name")) {
+      builder.appName(appName); // spark-submit --name (the DAG's, with the date) wins
+    }
+    configured(settings.sparkConf(), launcher).forEach(builder::config);
     DELTA.forEach(builder::config);
     return builder.getOrCreate();
   }
