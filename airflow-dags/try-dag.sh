@@ -104,7 +104,11 @@ with create_session() as session:
 EOF
 )"
   echo "try-dag: $date: $states ($(($(date +%s) - started)) s; log: $log)"
-  if [[ "$states" == no-run || -z "$states" || "$states" =~ =(failed|upstream_failed|None|skipped|queued|scheduled) ]]; then
+  if [[ "$states" == no-run || -z "$states" || "$states" =~ =None ]]; then
+    echo "error: no task ran for $date: is it before the DAG's start date (2017-01-01)?" >&2
+    status=1
+  elif [[ "$states" =~ =(failed|upstream_failed|skipped|queued|scheduled|up_for_retry) ]]; then
+    echo "error: not every task succeeded for $date (see the log)" >&2
     status=1
   fi
 done

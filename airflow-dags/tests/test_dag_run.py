@@ -206,6 +206,14 @@ def dag_runs(tmp_path_factory, pytestconfig):
                 t = time.monotonic()
                 snapshots[name]["check"] = check(env, lake, reference)
                 timings[f"check after {name}"] = time.monotonic() - t
+        # A date before the DAG's start: no task can run, and the try-out says so.
+        too_early = subprocess.run(
+            [str(DAGS_DIR / "try-dag.sh"), "2016-12-31"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         # One stage the way README.md's "A cluster on this machine" submits it, by hand.
         t = time.monotonic()
         submit = subprocess.run(
@@ -223,6 +231,7 @@ def dag_runs(tmp_path_factory, pytestconfig):
         history = history_applications(history_port, expected=len(RUNS) * len(STAGES) + 1)
         timings["history server"] = time.monotonic() - t
         yield {
+            "too_early": too_early,
             "history": history,
             "tmp": tmp,
             "lake": lake,
@@ -334,6 +343,13 @@ def test_the_history_server_shows_every_application_of_the_dag_runs(dag_runs):
 
     for date in ("20180102", "20180101"):
         assert {f"retail-lakehouse-{s['name']}-{date}" for s in STAGES} <= names, sorted(names)
+
+
+def test_a_date_before_the_start_date_fails_loudly_instead_of_an_empty_success(dag_runs):
+    too_early = dag_runs["too_early"]
+
+    assert too_early.returncode == 1, too_early.stdout + too_early.stderr
+    assert "no task ran for 2016-12-31" in too_early.stderr
 
 
 def test_bin_cluster_submits_a_stage_as_the_readme_shows(dag_runs):
