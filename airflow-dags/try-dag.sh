@@ -7,11 +7,11 @@
 # 1. the virtualenv with Airflow and its providers (airflow-dags/.venv, as run-tests.sh makes it);
 # 2. AIRFLOW_HOME (default airflow-dags/.airflow) with a SQLite metadata database: `airflow db migrate`;
 # 3. the DAG folder read into the database: `airflow dags reserialize`;
-# 4. the spark_default connection: the master in LAKEHOUSE_SPARK_MASTER, else the cluster bin/cluster
-#    started, else local[2];
-# 5. the Variables: lakehouse_jar (the jar mvn package built), lakehouse_env=cluster, and the lake,
-#    landing folder, database URL and orders API from LAKEHOUSE_LAKE_ROOT, LAKEHOUSE_SOURCES_ROOT,
-#    LAKEHOUSE_PG_URL and LAKEHOUSE_ORDERS_API_URL when set;
+# 4. the spark_default connection (AIRFLOW_CONN_SPARK_DEFAULT): the master in LAKEHOUSE_SPARK_MASTER,
+#    else the cluster bin/cluster started, else local[2]; client deploy mode;
+# 5. the Variables (AIRFLOW_VAR_LAKEHOUSE_*): lakehouse_jar (the jar mvn package built),
+#    lakehouse_env=cluster, and the lake, landing folder, database URL and orders API from
+#    LAKEHOUSE_LAKE_ROOT, LAKEHOUSE_SOURCES_ROOT, LAKEHOUSE_PG_URL and LAKEHOUSE_ORDERS_API_URL;
 # 6. lineage: the OpenLineage provider writes the tasks' events to $AIRFLOW_HOME/lineage/airflow.jsonl
 #    (unless AIRFLOW__OPENLINEAGE__TRANSPORT says otherwise) and gives each spark-submit its task as
 #    the parent run; the Spark side writes where the cluster's spark-defaults.conf says (bin/cluster);
@@ -48,22 +48,15 @@ if [[ -z "$master" ]]; then
   state="${LAKEHOUSE_CLUSTER_DIR:-$home/data/cluster}"
   if [[ -f "$state/master-url" ]]; then master="$(cat "$state/master-url")"; else master="local[2]"; fi
 fi
-airflow connections delete spark_default >/dev/null 2>&1 || true
-if [[ "$master" == spark://* ]]; then
-  hostport="${master#spark://}"
-  airflow connections add spark_default --conn-type spark --conn-host "spark://${hostport%:*}" \
-    --conn-port "${hostport##*:}" --conn-extra '{"deploy-mode": "client"}' >/dev/null
-else
-  airflow connections add spark_default --conn-type spark --conn-host "$master" \
-    --conn-extra '{"deploy-mode": "client"}' >/dev/null
-fi
-
-airflow variables set lakehouse_jar "${LAKEHOUSE_JAR:-$home/jobs/target/retail-lakehouse-jobs.jar}" >/dev/null
-airflow variables set lakehouse_env cluster >/dev/null
-airflow variables set lakehouse_lake "${LAKEHOUSE_LAKE_ROOT:-}" >/dev/null
-airflow variables set lakehouse_sources "${LAKEHOUSE_SOURCES_ROOT:-}" >/dev/null
-airflow variables set lakehouse_jdbc_url "${LAKEHOUSE_PG_URL:-}" >/dev/null
-airflow variables set lakehouse_orders_api "${LAKEHOUSE_ORDERS_API_URL:-}" >/dev/null
+# The connection and the Variables, in the environment the tasks run in (airflow-dags/README.md,
+# "Deploy", steps 3 and 4); `airflow connections add` and `airflow variables set` do the same.
+export AIRFLOW_CONN_SPARK_DEFAULT="{\"conn_type\": \"spark\", \"host\": \"$master\", \"extra\": {\"deploy-mode\": \"client\"}}"
+export AIRFLOW_VAR_LAKEHOUSE_JAR="${LAKEHOUSE_JAR:-$home/jobs/target/retail-lakehouse-jobs.jar}"
+export AIRFLOW_VAR_LAKEHOUSE_ENV=cluster
+export AIRFLOW_VAR_LAKEHOUSE_LAKE="${LAKEHOUSE_LAKE_ROOT:-}"
+export AIRFLOW_VAR_LAKEHOUSE_SOURCES="${LAKEHOUSE_SOURCES_ROOT:-}"
+export AIRFLOW_VAR_LAKEHOUSE_JDBC_URL="${LAKEHOUSE_PG_URL:-}"
+export AIRFLOW_VAR_LAKEHOUSE_ORDERS_API="${LAKEHOUSE_ORDERS_API_URL:-}"
 
 # spark-submit from the Spark distribution bin/cluster uses; its cluster settings (event logs,
 # lineage) when bin/cluster wrote them.
