@@ -46,7 +46,7 @@ def progress(message: str) -> None:
         reporter.write_line(f"test_dag_run: {message}")
 
 
-def run(command: list[str], env: dict[str, str], log: Path, timeout: int = 3600) -> None:
+def run(command: list[str], env: dict[str, str], log: Path, timeout: int = 3 * 3600) -> None:
     with log.open("w") as out:
         code = subprocess.run(
             command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout
