@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -47,10 +48,17 @@ def progress(message: str) -> None:
 
 
 def run(command: list[str], env: dict[str, str], log: Path, timeout: int = 3 * 3600) -> None:
+    """Runs a command to its end; on a timeout its whole process group (spark-submits too) is ended."""
     with log.open("w") as out:
-        code = subprocess.run(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout
-        ).returncode
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+            raise
     if code != 0:
         tail = log.read_text(errors="replace").splitlines()[-30:]
         raise AssertionError(f"{' '.join(command)} exited {code}:\n" + "\n".join(tail))
