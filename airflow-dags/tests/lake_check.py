@@ -28,6 +28,7 @@ def session(jar: str) -> SparkSession:
         .appName("retail-lakehouse-dag-test-check")
         .config("spark.jars", jar)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
