@@ -211,7 +211,7 @@ def test_publish_updates_one_asset_per_served_table():
     publish = next(stage for stage in STAGES if stage["name"] == "publish")
     served = publish["reads"] + publish["reads_when_present"]
 
-    assert len(served) == 9
+    assert {"gold.customer_summary", "gold.order_kpis"} <= set(served)
     assert {asset.name for asset in dag.get_task("publish").outlets} == {
         f"retail_lakehouse.serving.{table}" for table in served
     }

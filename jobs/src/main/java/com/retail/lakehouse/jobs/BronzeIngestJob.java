@@ -1,6 +1,7 @@
 package com.retail.lakehouse.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
@@ -13,18 +14,26 @@ import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.quality.Cleaner;
+import com.retail.lakehouse.common.quality.QualityCheck;
+import com.retail.lakehouse.common.quality.QualityGate;
 import com.retail.lakehouse.jobs.bronze.BronzeRows;
 import com.retail.lakehouse.jobs.bronze.Landing;
+import com.retail.lakehouse.jobs.bronze.SchemaDrift;
 import com.retail.lakehouse.jobs.bronze.Source;
+import com.retail.lakehouse.jobs.silver.SilverSource;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -64,6 +73,7 @@ public final class BronzeIngestJob implements Job {
     Lake lake = ctx.lake();
     Timestamp ingestedAt = Timestamp.from(Instant.now());
     StageResult.Builder result = new StageResult.Builder();
+    List<QualityCheck> checks = new ArrayList<>();
     boolean anyFile = false;
     for (Source source : Source.COMPLETE_JOURNEY) {
       TableId table = Tables.bronze(source.table());
@@ -75,20 +85,32 @@ public final class BronzeIngestJob implements Job {
         LOG.info("{}: no new files ({} already ingested)", table, done.size());
         continue;
       }
-      fresh.forEach(f -> landing.checkHeader(source, f));
-      Dataset<Row> read =
-          spark
-              .read()
-              .schema(BronzeRows.readSchema(source))
-              .option("header", "true")
-              .option("mode", "PERMISSIVE")
-              .option("columnNameOfCorruptRecord", Cleaner.CORRUPT_RECORD)
-              .csv(fresh.stream().map(Path::toString).toArray(String[]::new))
-              .withColumn(FILE_NAME, col("_metadata.file_name"));
-      lake.append(
-          table,
-          BronzeRows.withIngestMetadata(read, source, FILE_NAME, ctx.runId(), ingestedAt),
-          filesMetadata(fresh));
+      Map<List<String>, List<Path>> byHeader = new LinkedHashMap<>();
+      fresh.forEach(
+          f -> byHeader.computeIfAbsent(landing.header(f), h -> new ArrayList<>()).add(f));
+      List<SchemaDrift> drifts = new ArrayList<>();
+      byHeader.forEach(
+          (header, group) ->
+              group.forEach(
+                  f -> {
+                    SchemaDrift d =
+                        SchemaDrift.of(f.getName(), header, source.columns(), required(source));
+                    if (d.drifted()) {
+                      drifts.add(d);
+                    }
+                  }));
+      checks.add(SchemaDrift.check(table.toString(), fresh.size(), drifts));
+      if (drifts.stream().anyMatch(SchemaDrift::fatal)) {
+        LOG.error("{}: not ingested: {}", table, drifts.get(0).describe());
+        continue; // this source waits for a corrected file; the others go on
+      }
+      drifts.forEach(d -> LOG.warn("{}: {}", table, d.describe()));
+      Dataset<Row> read = null;
+      for (Map.Entry<List<String>, List<Path>> group : byHeader.entrySet()) {
+        Dataset<Row> part = read(spark, source, group.getKey(), group.getValue(), ctx, ingestedAt);
+        read = read == null ? part : read.unionByName(part, true);
+      }
+      lake.append(table, read, filesMetadata(fresh));
       long rows = lake.lastCommitRows(spark, table);
       LOG.info(
           "{}: ingested {} rows from {}", table, rows, fresh.stream().map(Path::getName).toList());
@@ -100,8 +122,55 @@ public final class BronzeIngestJob implements Job {
               + ctx.settings().sourcesRoot()
               + " (pass --sources DIR)");
     }
-    StageResult built = result.build();
-    return built.details().isEmpty() ? StageResult.skipped() : built;
+    // a source whose file lacks a required column stops the stage, after the others are in
+    QualityGate.requireNoFailure(checks);
+    StageResult built = result.checks(checks).build();
+    return result.isEmpty() ? StageResult.skipped() : built;
+  }
+
+  /**
+   * Files sharing a header, read by column name: the source's columns (an optional one missing from
+   * the header is empty), then any extra column, every value a string as read.
+   */
+  private static Dataset<Row> read(
+      SparkSession spark,
+      Source source,
+      List<String> header,
+      List<Path> files,
+      JobContext ctx,
+      Timestamp ingestedAt) {
+    Dataset<Row> raw =
+        spark
+            .read()
+            .schema(BronzeRows.readSchema(header))
+            .option("header", "true")
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", Cleaner.CORRUPT_RECORD)
+            .csv(files.stream().map(Path::toString).toArray(String[]::new))
+            .withColumn(FILE_NAME, col("_metadata.file_name"));
+    List<Column> columns = new ArrayList<>();
+    for (String c : source.columns()) {
+      columns.add(header.contains(c) ? col(c) : lit(null).cast("string").as(c));
+    }
+    header.stream().filter(c -> !source.columns().contains(c)).forEach(c -> columns.add(col(c)));
+    columns.add(col(Cleaner.CORRUPT_RECORD));
+    columns.add(col(FILE_NAME));
+    return BronzeRows.withIngestMetadata(
+        raw.select(columns.toArray(Column[]::new)),
+        header.size(),
+        FILE_NAME,
+        ctx.runId(),
+        ingestedAt);
+  }
+
+  /** The columns silver cannot do without (its contract's key fields). */
+  static Set<String> required(Source source) {
+    return SilverSource.ALL.stream()
+        .filter(s -> s.name().equals(source.table()))
+        .flatMap(s -> s.spec().fields().stream())
+        .filter(com.retail.lakehouse.common.quality.Field::required)
+        .map(com.retail.lakehouse.common.quality.Field::name)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** Each bronze append records the files it read in its commit: "files=a.csv.gz,b.csv.gz". */

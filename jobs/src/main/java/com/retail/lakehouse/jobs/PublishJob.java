@@ -25,12 +25,24 @@ import org.apache.spark.sql.SparkSession;
 public final class PublishJob implements Job {
   private static final Logger LOG = LogManager.getLogger(PublishJob.class);
 
+  /** The run and quality history, served for dashboards beside the gold tables. */
+  static final List<TableId> HISTORY =
+      List.of(Tables.OPS_PIPELINE_RUNS, Tables.OPS_QUALITY_CHECKS, Tables.OPS_TABLE_FRESHNESS);
+
+  /** The primary key of each served history table. */
+  static final Map<TableId, List<String>> HISTORY_KEYS =
+      Map.of(
+          Tables.OPS_PIPELINE_RUNS, List.of("run_id", "stage", "started_at"),
+          Tables.OPS_QUALITY_CHECKS, List.of("run_id", "stage", "checked_at", "table_name", "rule"),
+          Tables.OPS_TABLE_FRESHNESS, List.of("run_id", "stage", "checked_at", "table_name"));
+
   /** The primary key of each served table. */
   static final Map<TableId, List<String>> PRIMARY_KEYS =
       Map.of(
           Tables.GOLD_CUSTOMER_SUMMARY, List.of("household_id"),
           Tables.GOLD_PRODUCT_PERFORMANCE, List.of("product_id"),
           Tables.GOLD_SALES_BY_DAY_DEPARTMENT, List.of("sales_date", "department"),
+          Tables.GOLD_SALES_BY_DAY_PRODUCT, List.of("sales_date", "product_id"),
           Tables.GOLD_FREQUENT_ITEMSETS, List.of("items"),
           Tables.GOLD_ASSOCIATION_RULES, List.of("antecedent", "consequent"),
           Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"),
@@ -62,6 +74,7 @@ public final class PublishJob implements Job {
           .describedAs("every gold table into the serving PostgreSQL, each atomically")
           .reads(Tables.GOLD_TABLES)
           .readsWhenPresent(Tables.ORDER_GOLD_TABLES)
+          .readsWhenPresent(HISTORY)
           .needs(Need.DATABASE)
           .build();
 
@@ -113,7 +126,35 @@ public final class PublishJob implements Job {
         result.read(table.name(), outcome.rows()).written(table.name(), outcome.rows());
       }
     }
+    if (!orderTablesOnly) {
+      publishHistory(spark, lake, publisher, ctx.runId(), result);
+    }
     return anyPublished ? result.build() : StageResult.skipped();
+  }
+
+  /**
+   * Serves the run and quality history (without the audit's detail map). It changes with every
+   * stage run, this one's included, so it does not count towards the stage's outcome: a publish
+   * with no gold table to serve is still up to date.
+   */
+  private static void publishHistory(
+      SparkSession spark,
+      Lake lake,
+      PostgresPublisher publisher,
+      String runId,
+      StageResult.Builder result) {
+    for (TableId table : HISTORY) {
+      if (lake.exists(spark, table)) {
+        var rows = lake.read(spark, table);
+        if (java.util.Arrays.asList(rows.columns()).contains("details")) {
+          rows = rows.drop("details");
+        }
+        PostgresPublisher.Outcome outcome =
+            publisher.publish(
+                rows, table.name(), HISTORY_KEYS.get(table), lake.version(spark, table), runId);
+        result.detail(table.name() + ".served", outcome.rows());
+      }
+    }
   }
 
   private static Postgres configured(Settings.Postgres conf) {

@@ -57,17 +57,4 @@ class GoldJobBackfillTest {
     assertFalse(Stages.execute(new GoldJob(), spark, forced).upToDate());
     assertEquals(1, lake.read(spark, Tables.GOLD_CUSTOMER_SUMMARY).count());
   }
-
-  @Test
-  void theComputedDateIsReadFromTheFingerprint() {
-    assertEquals(
-        "2018-01-02", computedFor("gold|date=2018-01-02|silver.transactions@3,silver.products@1"));
-    assertEquals("none", computedFor("silver|v1|bronze.transactions@0"));
-    assertEquals("none", computedFor("gold|date=2018-13-40|x@1"));
-    assertEquals("none", computedFor(null));
-  }
-
-  private static String computedFor(String fingerprint) {
-    return GoldJob.computedFor(fingerprint).map(Object::toString).orElse("none");
-  }
 }

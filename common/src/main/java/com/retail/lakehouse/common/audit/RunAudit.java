@@ -7,7 +7,6 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -33,6 +32,7 @@ public final class RunAudit {
           .add("status", DataTypes.StringType, false)
           .add("rows_read", DataTypes.LongType, false)
           .add("rows_written", DataTypes.LongType, false)
+          .add("rows_flagged", DataTypes.LongType, true)
           .add("rows_quarantined", DataTypes.LongType, false)
           .add("rows_duplicate", DataTypes.LongType, false)
           .add("details", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), true)
@@ -47,7 +47,7 @@ public final class RunAudit {
       Instant finished,
       StageResult result,
       String error) {
-    StageResult r = result != null ? result : new StageResult(false, 0, 0, 0, 0, Map.of());
+    StageResult r = result != null ? result : new StageResult.Builder().build();
     String status = error != null ? FAILED : r.upToDate() ? UP_TO_DATE : SUCCEEDED;
     Row row =
         RowFactory.create(
@@ -60,6 +60,7 @@ public final class RunAudit {
             status,
             r.rowsRead(),
             r.rowsWritten(),
+            r.rowsFlagged(),
             r.rowsQuarantined(),
             r.rowsDuplicate(),
             scala.jdk.javaapi.CollectionConverters.asScala(r.details()),

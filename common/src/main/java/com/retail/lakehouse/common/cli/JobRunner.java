@@ -1,10 +1,13 @@
 package com.retail.lakehouse.common.cli;
 
 import com.retail.lakehouse.common.UserError;
+import com.retail.lakehouse.common.audit.QualityLog;
 import com.retail.lakehouse.common.audit.RunAudit;
+import com.retail.lakehouse.common.quality.QualityFailure;
 import com.retail.lakehouse.common.spark.Sessions;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
@@ -46,6 +49,7 @@ public final class JobRunner {
         return 0;
       }
       ctx = options.context();
+      job.validate(ctx);
     } catch (CmdLineException | UserError e) {
       err.println("error: " + e.getMessage() + " (see --help)");
       return USAGE;
@@ -74,12 +78,17 @@ public final class JobRunner {
     try {
       graph.requireInputs(spark, ctx.lake(), job.spec());
       StageResult result = job.run(spark, ctx);
-      RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), result, null);
+      Instant finished = Instant.now();
+      QualityLog.record(spark, ctx, job.stage(), finished, result.checks(), result.stats());
+      RunAudit.record(spark, ctx, job.stage(), started, finished, result, null);
       LOG.info(summaryLine(job.stage(), result));
       return result;
     } catch (Exception e) { // also Spark's AnalysisException, checked but thrown from Scala
       LOG.error("stage {} failed", job.stage(), e);
       try {
+        if (e instanceof QualityFailure q) {
+          QualityLog.record(spark, ctx, job.stage(), Instant.now(), q.checks(), List.of());
+        }
         RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), null, oneLine(e));
       } catch (RuntimeException auditFailure) {
         LOG.error("could not record the failure in the audit", auditFailure);
@@ -93,8 +102,13 @@ public final class JobRunner {
       return stage + ": up to date, nothing written";
     }
     return String.format(
-        "%s: read %,d rows, wrote %,d, quarantined %,d, duplicates removed %,d",
-        stage, r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(), r.rowsDuplicate());
+        "%s: read %,d rows, wrote %,d (%,d flagged), quarantined %,d, duplicates removed %,d",
+        stage,
+        r.rowsRead(),
+        r.rowsWritten(),
+        r.rowsFlagged(),
+        r.rowsQuarantined(),
+        r.rowsDuplicate());
   }
 
   /** The message of the deepest cause that has one, on one line. */

@@ -21,7 +21,8 @@ public record Settings(
     Recommendations recommendations,
     String piiKeyEnv,
     int piiErasureRetentionHours,
-    OrdersApi ordersApi) {
+    OrdersApi ordersApi,
+    QualitySettings quality) {
 
   /** The development key used in the local environment when the key variable is unset. */
   public static final String LOCAL_DEVELOPMENT_PII_KEY = "local-development-pii-key-not-secret";
@@ -130,7 +131,8 @@ public record Settings(
                   config.getDuration("orders-api.overlap"),
                   config.getInt("orders-api.max-tries"),
                   config.getDuration("orders-api.timeout"),
-                  config.getDuration("orders-api.backoff-initial")));
+                  config.getDuration("orders-api.backoff-initial")),
+              QualitySettings.from(config));
       settings.validate();
       return settings;
     } catch (ConfigException e) {
@@ -197,7 +199,7 @@ public record Settings(
         "orders-api.backoff-initial must not be negative (got " + api.backoffInitial + ")");
   }
 
-  private static void require(boolean condition, String message) {
+  static void require(boolean condition, String message) {
     if (!condition) {
       throw new UserError("configuration: " + message);
     }

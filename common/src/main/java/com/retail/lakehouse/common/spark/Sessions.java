@@ -10,11 +10,15 @@ import org.apache.spark.sql.SparkSession;
 public final class Sessions {
   private Sessions() {}
 
-  /** The two settings that make a session Delta-aware, kept in one place. */
+  /**
+   * The settings that make a session Delta-aware, kept in one place; new tables record their change
+   * data feed, which the incremental stages read to find what changed since their last run.
+   */
   public static final Map<String, String> DELTA =
       Map.of(
           "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
-          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+          "spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
 
   /**
    * Gets or creates the session. The master is not set here: spark-submit gives it on a cluster,

@@ -28,9 +28,12 @@ public final class Pipeline {
     all.add(RunCommand.all());
     Stages.GRAPH.stages().forEach(job -> all.add(RunCommand.stage(job)));
     all.add(new StagesCommand());
+    all.add(new QualityCommand());
+    all.add(new ReplayCommand());
     all.add(new SqlCommand());
     all.add(new RulesCommand());
     all.add(new DbCommand());
+    all.add(new DashboardCommand());
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
     all.add(new ForgetCommand());

@@ -70,7 +70,7 @@ final class RunCommand implements Command {
               ctx.runId(),
               ctx.logicalDate());
       if (stages.size() > 1) {
-        console.out().print(RunSummary.render(spark, ctx.lake(), services.serving()));
+        console.out().print(RunSummary.render(spark, ctx.lake(), services.serving(), ctx.runId()));
       }
       return 0;
     }
