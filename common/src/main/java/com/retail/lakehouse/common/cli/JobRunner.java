@@ -56,6 +56,8 @@ public final class JobRunner {
       return USAGE;
     }
     SparkSession spark = Sessions.create("retail-lakehouse-" + job.stage(), ctx.settings());
+    // After the session: starting a SparkContext puts Spark's default logging back.
+    JobLogging.applyShippedUnlessConfigured();
     try {
       StageResult result = execute(graph, job, spark, ctx);
       out.println(summaryLine(job.stage(), result));

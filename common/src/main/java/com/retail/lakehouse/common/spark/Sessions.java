@@ -1,7 +1,9 @@
 package com.retail.lakehouse.common.spark;
 
 import com.retail.lakehouse.common.config.Settings;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** Builds the SparkSession every job uses: Delta enabled, the configured Spark settings applied. */
@@ -23,9 +25,29 @@ public final class Sessions {
    * and the local runner sets {@code spark.master} before calling this.
    */
   public static SparkSession create(String appName, Settings settings) {
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    settings.sparkConf().forEach(builder::config);
+    SparkConf launcher = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder();
+    if (!launcher.contains("spark.app.name")) {
+      builder.appName(appName); // spark-submit --name (the DAG's, with the date) wins
+    }
+    configured(settings.sparkConf(), launcher).forEach(builder::config);
     DELTA.forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /**
+   * The configured Spark settings less those the launcher already set ({@code spark-submit --conf},
+   * {@code spark-defaults.conf}, which reach the driver in {@code launcher}): a setting given at
+   * submit time, say per stage by the DAG, wins over the environment's configuration.
+   */
+  public static Map<String, String> configured(Map<String, String> configured, SparkConf launcher) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    configured.forEach(
+        (key, value) -> {
+          if (!launcher.contains(key)) {
+            kept.put(key, value);
+          }
+        });
+    return kept;
   }
 }
