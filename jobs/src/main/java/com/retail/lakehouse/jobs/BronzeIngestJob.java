@@ -3,6 +3,7 @@ package com.retail.lakehouse.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.retail.lakehouse.common.RunFailure;
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -57,6 +59,12 @@ public final class BronzeIngestJob implements Job {
           .needs(Need.LANDING)
           .build();
 
+  /**
+   * Runs after a source's files are listed for reading and before they are read: tests make a file
+   * vanish here, as one can between an orchestrator's listing and Spark's read.
+   */
+  BiConsumer<Source, List<Path>> beforeRead = (source, files) -> {};
+
   public static void main(String[] args) {
     Stages.run(new BronzeIngestJob(), args);
   }
@@ -75,6 +83,7 @@ public final class BronzeIngestJob implements Job {
     StageResult.Builder result = new StageResult.Builder();
     List<QualityCheck> checks = new ArrayList<>();
     boolean anyFile = false;
+    List<RuntimeException> failures = new ArrayList<>();
     for (Source source : Source.COMPLETE_JOURNEY) {
       TableId table = Tables.bronze(source.table());
       List<Path> files = landing.files(source);
@@ -85,42 +94,45 @@ public final class BronzeIngestJob implements Job {
         LOG.info("{}: no new files ({} already ingested)", table, done.size());
         continue;
       }
-      Map<List<String>, List<Path>> byHeader = new LinkedHashMap<>();
-      fresh.forEach(
-          f -> byHeader.computeIfAbsent(landing.header(f), h -> new ArrayList<>()).add(f));
-      List<SchemaDrift> drifts = new ArrayList<>();
-      byHeader.forEach(
-          (header, group) ->
-              group.forEach(
-                  f -> {
-                    SchemaDrift d =
-                        SchemaDrift.of(f.getName(), header, source.columns(), required(source));
-                    if (d.drifted()) {
-                      drifts.add(d);
-                    }
-                  }));
-      checks.add(SchemaDrift.check(table.toString(), fresh.size(), drifts));
-      if (drifts.stream().anyMatch(SchemaDrift::fatal)) {
-        LOG.error("{}: not ingested: {}", table, drifts.get(0).describe());
-        continue; // this source waits for a corrected file; the others go on
+      // Each source is one commit of its own: a file that cannot be read (or a required column
+      // missing) leaves its table as it was and the other sources are ingested all the same.
+      try {
+        Map<List<String>, List<Path>> byHeader = new LinkedHashMap<>();
+        fresh.forEach(
+            f -> byHeader.computeIfAbsent(landing.header(f), h -> new ArrayList<>()).add(f));
+        List<SchemaDrift> drifts = new ArrayList<>();
+        byHeader.forEach(
+            (header, group) ->
+                group.forEach(
+                    f -> {
+                      SchemaDrift d =
+                          SchemaDrift.of(f.getName(), header, source.columns(), required(source));
+                      if (d.drifted()) {
+                        drifts.add(d);
+                      }
+                    }));
+        checks.add(SchemaDrift.check(table.toString(), fresh.size(), drifts));
+        if (drifts.stream().anyMatch(SchemaDrift::fatal)) {
+          LOG.error("{}: not ingested: {}", table, drifts.get(0).describe());
+          continue; // this source waits for a corrected file; the others go on
+        }
+        drifts.forEach(d -> LOG.warn("{}: {}", table, d.describe()));
+        long rows = ingest(spark, ctx, source, byHeader, fresh, ingestedAt);
+        result.read(source.table(), rows).written(source.table(), rows);
+      } catch (RuntimeException e) {
+        RuntimeException failure = Landing.readFailure(table, fresh, e);
+        LOG.error("{}", failure.getMessage());
+        failures.add(failure);
       }
-      drifts.forEach(d -> LOG.warn("{}: {}", table, d.describe()));
-      Dataset<Row> read = null;
-      for (Map.Entry<List<String>, List<Path>> group : byHeader.entrySet()) {
-        Dataset<Row> part = read(spark, source, group.getKey(), group.getValue(), ctx, ingestedAt);
-        read = read == null ? part : read.unionByName(part, true);
-      }
-      lake.append(table, read, filesMetadata(fresh));
-      long rows = lake.lastCommitRows(spark, table);
-      LOG.info(
-          "{}: ingested {} rows from {}", table, rows, fresh.stream().map(Path::getName).toList());
-      result.read(source.table(), rows).written(source.table(), rows);
     }
     if (!anyFile) {
       throw new UserError(
           "no Complete Journey CSV files in "
               + ctx.settings().sourcesRoot()
               + " (pass --sources DIR)");
+    }
+    if (!failures.isEmpty()) {
+      throw combined(failures, result.isEmpty());
     }
     // a source whose file lacks a required column stops the stage, after the others are in
     QualityGate.requireNoFailure(checks);
@@ -171,6 +183,41 @@ public final class BronzeIngestJob implements Job {
         .filter(com.retail.lakehouse.common.quality.Field::required)
         .map(com.retail.lakehouse.common.quality.Field::name)
         .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** Appends the new files of one source in one commit; returns the rows written. */
+  private long ingest(
+      SparkSession spark,
+      JobContext ctx,
+      Source source,
+      Map<List<String>, List<Path>> byHeader,
+      List<Path> fresh,
+      Timestamp ingestedAt) {
+    TableId table = Tables.bronze(source.table());
+    Dataset<Row> read = null;
+    for (Map.Entry<List<String>, List<Path>> group : byHeader.entrySet()) {
+      Dataset<Row> part = read(spark, source, group.getKey(), group.getValue(), ctx, ingestedAt);
+      read = read == null ? part : read.unionByName(part, true);
+    }
+    beforeRead.accept(source, fresh);
+    ctx.lake().append(table, read, filesMetadata(fresh));
+    long rows = ctx.lake().lastCommitRows(spark, table);
+    LOG.info(
+        "{}: ingested {} rows from {}", table, rows, fresh.stream().map(Path::getName).toList());
+    return rows;
+  }
+
+  /**
+   * One failure for the sources that could not be ingested: a usage error when every one of them is
+   * (a file with the wrong header), else a run failure; its message names each.
+   */
+  private static RuntimeException combined(List<RuntimeException> failures, boolean nothingElse) {
+    String message =
+        String.join("; ", failures.stream().map(RuntimeException::getMessage).toList())
+            + (nothingElse ? "" : " (the other sources were ingested)");
+    return failures.stream().allMatch(f -> f instanceof UserError)
+        ? new UserError(message, failures.get(0))
+        : new RunFailure(message, failures.get(0));
   }
 
   /** Each bronze append records the files it read in its commit: "files=a.csv.gz,b.csv.gz". */

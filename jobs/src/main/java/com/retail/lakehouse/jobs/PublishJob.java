@@ -1,6 +1,5 @@
 package com.retail.lakehouse.jobs;
 
-import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.StageResult;
@@ -104,7 +103,10 @@ public final class PublishJob implements Job {
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
     Settings.Postgres conf = ctx.settings().postgres();
-    Postgres target = ctx.database().orElseGet(() -> configured(conf));
+    Postgres target =
+        ctx.database()
+            .map(db -> db.withRetries(conf.connectTries(), conf.connectBackoff()))
+            .orElseGet(() -> Postgres.configured(conf));
     PostgresPublisher publisher =
         new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
     StageResult.Builder result = new StageResult.Builder();
@@ -125,14 +127,19 @@ public final class PublishJob implements Job {
         warnings.add(heldBack.get());
         continue;
       }
-      long version = lake.version(spark, table);
+      // the version published is the version read, whatever is committed meanwhile
+      Lake.Identity source = lake.identity(spark, table);
       PostgresPublisher.Outcome outcome =
           publisher.publish(
-              lake.read(spark, table), table.name(), PRIMARY_KEYS.get(table), version, ctx.runId());
+              lake.readAt(spark, table, source.version()),
+              table.name(),
+              PRIMARY_KEYS.get(table),
+              source,
+              ctx.runId());
       LOG.info(
           "{} version {} -> {}.{}: {} rows{}",
           table,
-          version,
+          source.version(),
           conf.schema(),
           table.name(),
           outcome.rows(),
@@ -161,23 +168,15 @@ public final class PublishJob implements Job {
       StageResult.Builder result) {
     for (TableId table : HISTORY) {
       if (lake.exists(spark, table)) {
-        var rows = lake.read(spark, table);
+        Lake.Identity source = lake.identity(spark, table);
+        var rows = lake.readAt(spark, table, source.version());
         if (java.util.Arrays.asList(rows.columns()).contains("details")) {
           rows = rows.drop("details");
         }
         PostgresPublisher.Outcome outcome =
-            publisher.publish(
-                rows, table.name(), HISTORY_KEYS.get(table), lake.version(spark, table), runId);
+            publisher.publish(rows, table.name(), HISTORY_KEYS.get(table), source, runId);
         result.detail(table.name() + ".served", outcome.rows());
       }
     }
-  }
-
-  private static Postgres configured(Settings.Postgres conf) {
-    if (!conf.isConfigured()) {
-      throw new UserError(
-          "postgres.url is not set: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB");
-    }
-    return new Postgres(conf.url(), conf.user(), conf.password());
   }
 }

@@ -2,10 +2,12 @@ package com.retail.lakehouse.common.audit;
 
 import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.StageResult;
+import com.retail.lakehouse.common.lake.StageLock;
 import com.retail.lakehouse.common.lake.Tables;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,13 +15,19 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Appends one row per stage run to {@code ops.pipeline_runs}. */
+/**
+ * Appends one row per stage run to {@code ops.pipeline_runs}: when the stage ends, or, for a run
+ * killed in the middle of a stage, when the next run of the stage finds its lock dead.
+ */
 public final class RunAudit {
   private RunAudit() {}
 
   public static final String SUCCEEDED = "succeeded";
   public static final String UP_TO_DATE = "up_to_date";
   public static final String FAILED = "failed";
+
+  /** How the error of a run found dead starts. */
+  public static final String KILLED = "killed";
 
   public static final StructType SCHEMA =
       new StructType()
@@ -67,6 +75,46 @@ public final class RunAudit {
             scala.jdk.javaapi.CollectionConverters.asScala(r.details()),
             error,
             scala.jdk.javaapi.CollectionConverters.asScala(r.warnings()).toSeq());
+    ctx.lake()
+        .append(Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
+  }
+
+  /**
+   * Records a run that died while it held a stage (killed, its machine lost): failed, from when it
+   * took the stage to when it was last seen alive, as found by the context's run.
+   */
+  public static void recordKilled(SparkSession spark, JobContext ctx, StageLock.DeadHolder dead) {
+    StageLock.Holder h = dead.holder();
+    Instant lastSeen = dead.lastSeen().isBefore(h.since()) ? h.since() : dead.lastSeen();
+    LocalDate date;
+    try {
+      date = LocalDate.parse(h.logicalDate());
+    } catch (java.time.format.DateTimeParseException e) {
+      date = ctx.logicalDate();
+    }
+    Row row =
+        RowFactory.create(
+            h.runId(),
+            h.stage(),
+            Date.valueOf(date),
+            Timestamp.from(h.since()),
+            Timestamp.from(lastSeen),
+            lastSeen.toEpochMilli() - h.since().toEpochMilli(),
+            FAILED,
+            0L,
+            0L,
+            0L,
+            0L,
+            null,
+            KILLED
+                + ": pid "
+                + h.pid()
+                + " on "
+                + h.machine()
+                + " ended without finishing the stage (last seen "
+                + lastSeen
+                + "); found by run "
+                + ctx.runId());
     ctx.lake()
         .append(Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
   }

@@ -1,8 +1,11 @@
 package com.retail.lakehouse.common.cli;
 
+import com.retail.lakehouse.common.RunFailure;
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.audit.QualityLog;
 import com.retail.lakehouse.common.audit.RunAudit;
+import com.retail.lakehouse.common.config.Settings;
+import com.retail.lakehouse.common.lake.StageLock;
 import com.retail.lakehouse.common.quality.QualityFailure;
 import com.retail.lakehouse.common.spark.Sessions;
 import java.io.PrintStream;
@@ -69,14 +72,20 @@ public final class JobRunner {
   }
 
   /**
-   * Runs a stage with its audit row, after checking that the tables it reads exist (naming the
-   * stage to run first when one does not); a failure is recorded and then rethrown.
+   * Runs a stage with its audit row, holding the stage's lock (one run of a stage at a time; a
+   * holder found dead is recorded as failed), after checking that the tables it reads exist (naming
+   * the stage to run first when one does not); a failure is recorded and then rethrown.
    */
   public static StageResult execute(StageGraph graph, Job job, SparkSession spark, JobContext ctx) {
     Instant started = Instant.now();
-    LOG.info(
-        "stage {} starting (run {}, logical date {})", job.stage(), ctx.runId(), ctx.logicalDate());
+    StageLock lock = null;
     try {
+      lock = lock(spark, ctx, job.stage());
+      LOG.info(
+          "stage {} starting (run {}, logical date {})",
+          job.stage(),
+          ctx.runId(),
+          ctx.logicalDate());
       graph.requireInputs(spark, ctx.lake(), job.spec());
       StageResult result = job.run(spark, ctx);
       Instant finished = Instant.now();
@@ -95,7 +104,29 @@ public final class JobRunner {
         LOG.error("could not record the failure in the audit", auditFailure);
       }
       throw e;
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
     }
+  }
+
+  /** Takes the stage's lock for this run; a dead holder found on the way goes in the audit. */
+  private static StageLock lock(SparkSession spark, JobContext ctx, String stage) {
+    Settings.Locks locks = ctx.settings().locks();
+    return StageLock.acquire(
+        spark.sparkContext().hadoopConfiguration(),
+        ctx.lake().root(),
+        StageLock.Holder.current(ctx.runId(), stage, ctx.logicalDate().toString()),
+        locks.maxWait(),
+        locks.staleAfter(),
+        dead -> {
+          try {
+            RunAudit.recordKilled(spark, ctx, dead);
+          } catch (RuntimeException auditFailure) {
+            LOG.error("could not record the dead run in the audit", auditFailure);
+          }
+        });
   }
 
   public static String summaryLine(String stage, StageResult r) {
@@ -115,10 +146,15 @@ public final class JobRunner {
         + warnings;
   }
 
-  /** The message of the deepest cause that has one, on one line. */
+  /**
+   * The message of the failure on one line: a {@link UserError}'s or {@link RunFailure}'s own (the
+   * first one in the chain of causes), else the deepest cause's that has one.
+   */
   public static String oneLine(Throwable e) {
-    if (e instanceof UserError) {
-      return e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UserError || t instanceof RunFailure) {
+        return firstLine(t.getMessage());
+      }
     }
     Throwable deepest = e;
     String message = e.getMessage();
@@ -128,7 +164,11 @@ public final class JobRunner {
         message = t.getMessage();
       }
     }
-    String first = message == null ? deepest.getClass().getSimpleName() : message.strip();
+    return message == null ? deepest.getClass().getSimpleName() : firstLine(message);
+  }
+
+  private static String firstLine(String message) {
+    String first = message.strip();
     int newline = first.indexOf('\n');
     return newline < 0 ? first : first.substring(0, newline);
   }

@@ -45,6 +45,16 @@ public final class ConfigLoader {
               if (eq <= 0) {
                 throw new UserError("--set expects key=value (got '" + o + "')");
               }
+              // a key is a path of names (quoted names for Spark's dotted keys), nothing else
+              if (!o.substring(0, eq)
+                  .trim()
+                  .matches(
+                      "([A-Za-z0-9_-]+|\"[A-Za-z0-9_.-]+\")(\\.([A-Za-z0-9_-]+|\"[A-Za-z0-9_.-]+\"))*")) {
+                throw new UserError(
+                    "--set key must be a configuration path such as postgres.schema (got '"
+                        + o.substring(0, eq).trim()
+                        + "')");
+              }
               String value = o.substring(eq + 1).replace("\\", "\\\\").replace("\"", "\\\"");
               return o.substring(0, eq).trim() + " = \"" + value + "\"";
             })

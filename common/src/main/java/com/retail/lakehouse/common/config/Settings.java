@@ -16,13 +16,15 @@ public record Settings(
     String lakeRoot,
     String sourcesRoot,
     Optional<String> defaultDate,
+    Locks locks,
     Postgres postgres,
     Map<String, String> sparkConf,
     Recommendations recommendations,
     String piiKeyEnv,
     int piiErasureRetentionHours,
     OrdersApi ordersApi,
-    QualitySettings quality) {
+    QualitySettings quality,
+    Maintenance maintenance) {
 
   /** The development key used in the local environment when the key variable is unset. */
   public static final String LOCAL_DEVELOPMENT_PII_KEY = "local-development-pii-key-not-secret";
@@ -58,9 +60,26 @@ public record Settings(
     return value == null || value.isBlank();
   }
 
-  /** Serving database settings; the password is read from the environment variable named here. */
+  /**
+   * One run of a stage at a time ({@link com.retail.lakehouse.common.lake.StageLock}): how long a
+   * run waits for the run that holds its stage, and after how long without a sign of life a holder
+   * is taken for dead.
+   */
+  public record Locks(Duration maxWait, Duration staleAfter) {}
+
+  /**
+   * Serving database settings; the password is read from the environment variable named here. A
+   * connection that is refused or times out is tried again, {@code connectTries} times in all, the
+   * waits starting at {@code connectBackoff} and doubling.
+   */
   public record Postgres(
-      String url, String user, String passwordEnv, String schema, int publishPartitions) {
+      String url,
+      String user,
+      String passwordEnv,
+      String schema,
+      int publishPartitions,
+      int connectTries,
+      Duration connectBackoff) {
     public boolean isConfigured() {
       return !url.isBlank();
     }
@@ -69,6 +88,18 @@ public record Settings(
       String value = System.getenv(passwordEnv);
       return value == null ? "" : value;
     }
+  }
+
+  /**
+   * {@code bin/pipeline maintain}: files older than {@code retentionHours} that no table version
+   * within that time needs are vacuumed.
+   */
+  public record Maintenance(int retentionHours) {
+    /**
+     * The least retention allowed: Delta's own default (7 days), which also covers the time travel
+     * the stages' fingerprints and the notebooks use and any run still reading an old version.
+     */
+    public static final int MIN_RETENTION_HOURS = 168;
   }
 
   /**
@@ -160,12 +191,16 @@ public record Settings(
               config.getString("lake.root"),
               config.getString("sources.root"),
               Optional.of(config.getString("run.default-date")).filter(s -> !s.isBlank()),
+              new Locks(
+                  config.getDuration("run.lock-wait"), config.getDuration("run.lock-stale-after")),
               new Postgres(
                   config.getString("postgres.url"),
                   config.getString("postgres.user"),
                   config.getString("postgres.password-env"),
                   config.getString("postgres.schema"),
-                  config.getInt("postgres.publish-partitions")),
+                  config.getInt("postgres.publish-partitions"),
+                  config.getInt("postgres.connect-tries"),
+                  config.getDuration("postgres.connect-backoff")),
               sparkConf(config),
               new Recommendations(
                   new Mining(
@@ -198,7 +233,8 @@ public record Settings(
                   config.getInt("orders-api.max-tries"),
                   config.getDuration("orders-api.timeout"),
                   config.getDuration("orders-api.backoff-initial")),
-              QualitySettings.from(config));
+              QualitySettings.from(config),
+              new Maintenance(config.getInt("maintenance.retention-hours")));
       settings.validate();
       return settings;
     } catch (ConfigException e) {
@@ -218,14 +254,46 @@ public record Settings(
     require(!lakeRoot.isBlank(), "lake.root is empty: set it in conf/ or pass --lake DIR");
     require(!sourcesRoot.isBlank(), "sources.root is empty: set it in conf/ or pass --sources DIR");
     require(
+        !lakeRoot.contains("`") && !lakeRoot.contains("'"),
+        "lake.root must not contain quotes or backquotes (got '" + lakeRoot + "')");
+    require(
+        !locks.maxWait.isNegative(),
+        "run.lock-wait must not be negative (got " + locks.maxWait + ")");
+    require(
+        locks.staleAfter.toSeconds() >= 4,
+        "run.lock-stale-after must be at least 4s (got " + locks.staleAfter + ")");
+    require(
         postgres.url.isBlank() || postgres.url.startsWith("jdbc:postgresql:"),
         "postgres.url must start with jdbc:postgresql: (got '" + postgres.url + "')");
     require(
-        postgres.schema.matches("[a-z_][a-z0-9_]*"),
+        !postgres.url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*"),
+        "postgres.url must not hold the password: set the variable "
+            + postgres.passwordEnv
+            + " instead");
+    require(
+        com.retail.lakehouse.common.lake.TableId.isIdentifier(postgres.schema),
         "postgres.schema must be a lower-case SQL identifier (got '" + postgres.schema + "')");
+    require(
+        postgres.passwordEnv.matches("[A-Za-z_][A-Za-z0-9_]*"),
+        "postgres.password-env must be the name of an environment variable (got '"
+            + postgres.passwordEnv
+            + "')");
     require(
         postgres.publishPartitions >= 1,
         "postgres.publish-partitions must be at least 1 (got " + postgres.publishPartitions + ")");
+    require(
+        postgres.connectTries >= 1,
+        "postgres.connect-tries must be at least 1 (got " + postgres.connectTries + ")");
+    require(
+        !postgres.connectBackoff.isNegative(),
+        "postgres.connect-backoff must not be negative (got " + postgres.connectBackoff + ")");
+    require(
+        maintenance.retentionHours >= Maintenance.MIN_RETENTION_HOURS,
+        "maintenance.retention-hours must be at least "
+            + Maintenance.MIN_RETENTION_HOURS
+            + " (Delta's own retention, which time travel and running readers need; got "
+            + maintenance.retentionHours
+            + ")");
     Recommendations r = recommendations;
     Mining m = r.mining;
     require(
@@ -282,6 +350,12 @@ public record Settings(
     require(
         api.url.isBlank() || api.url.startsWith("http://") || api.url.startsWith("https://"),
         "orders-api.url must start with http:// or https:// (got '" + api.url + "')");
+    for (String[] variable :
+        new String[][] {{"pii.key-env", piiKeyEnv}, {"orders-api.token-env", api.tokenEnv}}) {
+      require(
+          variable[1].matches("[A-Za-z_][A-Za-z0-9_]*"),
+          variable[0] + " must be the name of an environment variable (got '" + variable[1] + "')");
+    }
     require(
         api.pageSize >= 1 && api.pageSize <= 1000,
         "orders-api.page-size must be between 1 and 1000 (got " + api.pageSize + ")");

@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * carry the fingerprint it would write again is up to date and writes nothing.
  */
 public final class Lake {
+  private static final Logger LOG = LogManager.getLogger(Lake.class);
   private final String root;
 
   public Lake(String root) {
@@ -269,8 +272,39 @@ public final class Lake {
     return version(spark, table) != before;
   }
 
-  /** Every Delta table under the root, as layer.table. */
+  /**
+   * Every Delta table under the root, as layer.table: directories with at least one commit. A
+   * directory whose {@code _delta_log} holds no commit (a first write killed before it committed)
+   * is not a table; see {@link #uncommitted}.
+   */
   public List<TableId> tables(SparkSession spark) {
+    List<TableId> found = new ArrayList<>();
+    for (TableId t : candidates(spark)) {
+      if (exists(spark, t)) {
+        found.add(t);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Directories that look like tables ({@code <layer>/<table>/_delta_log}) but hold no commit: what
+   * a first write leaves when it is killed before its commit. Readers skip them; the next run of
+   * the stage that writes the table recreates it over them (its stray data files are never read,
+   * and {@code bin/pipeline maintain} vacuums them).
+   */
+  public List<TableId> uncommitted(SparkSession spark) {
+    List<TableId> found = new ArrayList<>();
+    for (TableId t : candidates(spark)) {
+      if (!exists(spark, t)) {
+        found.add(t);
+      }
+    }
+    return found;
+  }
+
+  /** Directories {@code <layer>/<table>} with a {@code _delta_log}, sorted by name. */
+  private List<TableId> candidates(SparkSession spark) {
     List<TableId> found = new ArrayList<>();
     try {
       Path rootPath = new Path(root);
@@ -279,12 +313,17 @@ public final class Lake {
         return found;
       }
       for (FileStatus layer : fs.listStatus(rootPath)) {
-        if (!layer.isDirectory()) {
-          continue;
+        if (!layer.isDirectory() || !TableId.isIdentifier(layer.getPath().getName())) {
+          continue; // _locks and anything else that is not a layer
         }
         for (FileStatus table : fs.listStatus(layer.getPath())) {
-          if (fs.exists(new Path(table.getPath(), "_delta_log"))) {
-            found.add(new TableId(layer.getPath().getName(), table.getPath().getName()));
+          String name = table.getPath().getName();
+          if (table.isDirectory() && fs.exists(new Path(table.getPath(), "_delta_log"))) {
+            if (TableId.isIdentifier(name)) {
+              found.add(new TableId(layer.getPath().getName(), name));
+            } else {
+              LOG.warn("{} is not a table name (lower-case letters, digits, _): left out", name);
+            }
           }
         }
       }
@@ -302,6 +341,7 @@ public final class Lake {
   public List<TableId> register(SparkSession spark) {
     List<TableId> tables = tables(spark);
     for (TableId t : tables) {
+      // layer and name are checked identifiers (TableId); the path is a string literal
       spark.sql("CREATE DATABASE IF NOT EXISTS `" + t.layer() + "`");
       spark.sql(
           "CREATE TABLE IF NOT EXISTS `"
@@ -309,10 +349,29 @@ public final class Lake {
               + "`.`"
               + t.name()
               + "` USING delta LOCATION '"
-              + path(t).replace("'", "\\'")
+              + path(t).replace("\\", "\\\\").replace("'", "\\'")
               + "'");
     }
     return tables;
+  }
+
+  /**
+   * The table's identity: Delta's table id (a UUID fixed when the table is created, new when it is
+   * re-created) and its current version, read from one snapshot.
+   */
+  public Identity identity(SparkSession spark, TableId table) {
+    Row detail =
+        DeltaTable.forPath(spark, path(table)).detail().select("id").collectAsList().get(0);
+    long version = version(spark, table);
+    return new Identity(detail.getString(0), version);
+  }
+
+  /** A version of a table, unique across lakes and re-creations: Delta's table id and version. */
+  public record Identity(String tableId, long version) {
+    @Override
+    public String toString() {
+      return tableId + "@" + version;
+    }
   }
 
   private Optional<Row> lastCommit(SparkSession spark, TableId table) {

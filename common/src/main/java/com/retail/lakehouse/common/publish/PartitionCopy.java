@@ -25,17 +25,13 @@ final class PartitionCopy implements MapPartitionsFunction<Row, Tuple2<Long, Lon
   private static final int BUFFER = 1 << 16;
 
   // the executors need where and how to log in: carried in the function, password included,
-  // taken on the driver from its environment
-  private final String url;
-  private final String user;
-  private final String password;
+  // taken on the driver from its environment (Postgres prints without it)
+  private final Postgres db;
   private final String copySql;
   private final RowChecksum checksum;
 
   PartitionCopy(Postgres db, String copySql, RowChecksum checksum) {
-    this.url = db.url();
-    this.user = db.user();
-    this.password = db.password();
+    this.db = db;
     this.copySql = copySql;
     this.checksum = checksum;
   }
@@ -44,7 +40,7 @@ final class PartitionCopy implements MapPartitionsFunction<Row, Tuple2<Long, Lon
   public Iterator<Tuple2<Long, Long>> call(Iterator<Row> rows) throws SQLException, IOException {
     long count = 0;
     long sum = 0;
-    try (Connection c = new Postgres(url, user, password).connect()) {
+    try (Connection c = db.connect()) {
       CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
       try {
         byte[] buffer = new byte[BUFFER];

@@ -1,5 +1,7 @@
 package com.retail.lakehouse.common.publish;
 
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
@@ -46,8 +49,14 @@ import scala.Tuple2;
  * would block the drop; the serving schema has none, and the analysts cannot create any.)
  *
  * <p>A publish killed at any point leaves the served table as it was: the swap is one transaction,
- * and a staging table left behind is dropped by the next publish. A table whose Delta version is
- * already published is left alone.
+ * and a staging table left behind is dropped by the next publish.
+ *
+ * <p>A table already served is left alone only when the database says it serves exactly this
+ * version of this table: the last {@code ops.publish_log} row of the table names the same Delta
+ * table id (a UUID Delta gives a table when it is created) and version, and the served table is
+ * still the one that publish created (its PostgreSQL OID, recorded in the same row). Version
+ * numbers alone would match another lake publishing into the same database, or a lake re-created
+ * from scratch; a database restored from a dump has new OIDs. All three are republished.
  */
 public final class PostgresPublisher {
   /** Parallel COPY streams when none is given. */
@@ -67,6 +76,9 @@ public final class PostgresPublisher {
     if (partitions < 1) {
       throw new IllegalArgumentException("publish partitions must be at least 1");
     }
+    if (!TableId.isIdentifier(schema)) {
+      throw new IllegalArgumentException("not a lower-case SQL identifier: schema " + schema);
+    }
     this.db = db;
     this.schema = schema;
     this.partitions = partitions;
@@ -75,17 +87,42 @@ public final class PostgresPublisher {
   /** What a publish did: rows now served, and whether the table was already up to date. */
   public record Outcome(long rows, boolean upToDate) {}
 
+  /**
+   * Publishes rows that are not a lake table (a benchmark's, a test's) as version {@code version}
+   * of {@code table}: skipped when that version is what the table serves.
+   */
   public Outcome publish(
-      Dataset<Row> data, String table, List<String> primaryKey, long deltaVersion, String runId) {
+      Dataset<Row> data, String table, List<String> primaryKey, long version, String runId) {
+    return publish(data, table, primaryKey, new Lake.Identity("no-lake-table", version), runId);
+  }
+
+  /**
+   * Publishes {@code data}, which is version {@code source} of a lake table, as {@code table}
+   * unless the database already serves exactly that version (see the class comment).
+   */
+  public Outcome publish(
+      Dataset<Row> data,
+      String table,
+      List<String> primaryKey,
+      Lake.Identity source,
+      String runId) {
+    if (!TableId.isIdentifier(table) || !primaryKey.stream().allMatch(TableId::isIdentifier)) {
+      throw new IllegalArgumentException(
+          "not lower-case SQL identifiers: table " + table + ", key " + primaryKey);
+    }
     long started = System.currentTimeMillis();
     ServingSchema.migrateOnce(db, schema);
     String target = qualified(table);
     String staging = qualified(table + "__staging");
     try (Connection c = db.connect()) {
-      Long published = publishedVersion(c, table);
-      if (published != null && published == deltaVersion && tableExists(c, table)) {
+      Optional<String> served = servedSource(c, table);
+      if (served.isPresent() && served.get().equals(source.toString())) {
         return new Outcome(servedRows(c, table), true);
       }
+      served.ifPresent(
+          other ->
+              LOG.info(
+                  "{}.{} serves {}, the lake has {}: publishing", schema, table, other, source));
       lockPublishOf(c, table);
       try {
         try (Statement st = c.createStatement()) {
@@ -130,7 +167,7 @@ public final class PostgresPublisher {
         }
         long swapStarted = System.currentTimeMillis();
         swap(c, table);
-        log(c, table, deltaVersion, sent, System.currentTimeMillis() - started, runId);
+        log(c, table, source, sent, System.currentTimeMillis() - started, runId);
         c.commit();
         LOG.info(
             "{}.{}: {} rows COPied in {} ms, indexed and verified in {} ms, swapped in {} ms",
@@ -146,8 +183,9 @@ public final class PostgresPublisher {
         throw e;
       }
     } catch (Exception e) {
-      if (e instanceof com.retail.lakehouse.common.UserError u) {
-        throw u;
+      if (e instanceof com.retail.lakehouse.common.UserError
+          || e instanceof com.retail.lakehouse.common.RunFailure) {
+        throw (RuntimeException) e;
       }
       throw new IllegalStateException(
           "publishing " + schema + "." + table + " failed: " + rootMessage(e), e);
@@ -362,38 +400,55 @@ public final class PostgresPublisher {
     }
   }
 
+  /** The publish log's row, with the OID of the table just swapped in (same transaction). */
   private void log(
       Connection c,
       String table,
-      long deltaVersion,
+      Lake.Identity source,
       Tuple2<Long, String> rows,
       long durationMs,
       String runId)
       throws SQLException {
     try (PreparedStatement log =
         c.prepareStatement(
-            "INSERT INTO ops.publish_log (table_schema, table_name, delta_version, row_count,"
-                + " checksum, duration_ms, run_id) VALUES (?, ?, ?, ?, ?::numeric, ?, ?)")) {
+            "INSERT INTO ops.publish_log (table_schema, table_name, delta_table_id, delta_version,"
+                + " served_oid, row_count, checksum, duration_ms, run_id)"
+                + " VALUES (?, ?, ?, ?, ?::regclass::oid, ?, ?::numeric, ?, ?)")) {
       log.setString(1, schema);
       log.setString(2, table);
-      log.setLong(3, deltaVersion);
-      log.setLong(4, rows._1());
-      log.setString(5, rows._2());
-      log.setLong(6, durationMs);
-      log.setString(7, runId);
+      log.setString(3, source.tableId());
+      log.setLong(4, source.version());
+      log.setString(5, qualified(table));
+      log.setLong(6, rows._1());
+      log.setString(7, rows._2());
+      log.setLong(8, durationMs);
+      log.setString(9, runId);
       log.executeUpdate();
     }
   }
 
-  private Long publishedVersion(Connection c, String table) throws SQLException {
+  /**
+   * What the database serves as {@code table}, as {@code <Delta table id>@<version>}: from the last
+   * publish log row of the table, if the served table is still the one that row's publish created;
+   * empty when the table is not served, was never published, or was replaced since (restored,
+   * re-created by hand).
+   */
+  private Optional<String> servedSource(Connection c, String table) throws SQLException {
     try (PreparedStatement q =
         c.prepareStatement(
-            "SELECT delta_version FROM ops.publish_log WHERE table_schema = ? AND table_name = ?"
-                + " ORDER BY published_at DESC, delta_version DESC LIMIT 1")) {
+            "SELECT delta_table_id || '@' || delta_version FROM ops.publish_log"
+                + " WHERE table_schema = ? AND table_name = ?"
+                + " AND served_oid = to_regclass(?)::oid AND delta_table_id IS NOT NULL"
+                + " AND published_at = (SELECT max(published_at) FROM ops.publish_log"
+                + " WHERE table_schema = ? AND table_name = ?)"
+                + " ORDER BY delta_version DESC LIMIT 1")) {
       q.setString(1, schema);
       q.setString(2, table);
+      q.setString(3, qualified(table));
+      q.setString(4, schema);
+      q.setString(5, table);
       try (ResultSet rs = q.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : null;
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
   }

@@ -1,6 +1,6 @@
 package com.retail.lakehouse.common.publish;
 
-import com.retail.lakehouse.common.UserError;
+import com.retail.lakehouse.common.RunFailure;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,10 +26,19 @@ public final class ServingSchema {
     }
   }
 
-  /** Applies the pending migrations to {@code schema}; returns how many were applied. */
+  /**
+   * Applies the pending migrations to {@code schema}; returns how many were applied. The server is
+   * reached first through {@link Postgres#connect()}, so a server that is down or a refused login
+   * gets its own message (and retries) rather than a migration error.
+   */
   public static int migrate(Postgres db, String schema) {
-    if (!schema.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("not a serving schema name: " + schema);
+    if (!com.retail.lakehouse.common.lake.TableId.isIdentifier(schema)) {
+      throw new IllegalArgumentException("not a lower-case SQL identifier: " + schema);
+    }
+    try (java.sql.Connection reachable = db.connect()) {
+      // connected: what fails from here on is the migration itself
+    } catch (java.sql.SQLException e) {
+      throw new RunFailure("cannot close a connection to " + db.url() + ": " + e.getMessage(), e);
     }
     Flyway flyway =
         Flyway.configure(ServingSchema.class.getClassLoader())
@@ -52,17 +61,30 @@ public final class ServingSchema {
       MIGRATED.add(db.url() + " " + schema);
       return result.migrationsExecuted;
     } catch (FlywayException e) {
-      throw new UserError(
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      boolean denied = message.contains("permission denied") || message.contains("must be owner");
+      throw new RunFailure(
           "cannot migrate the serving schema "
               + schema
               + " at "
               + db.url()
               + ": "
-              + e.getMessage().lines().findFirst().orElse("")
-              + " (check the database and that "
-              + db.user()
-              + " may create schemas)",
+              + firstMeaningfulLine(message)
+              + (denied
+                  ? " (" + db.user() + " needs CONNECT and CREATE on the database; see the README)"
+                  : ""),
           e);
     }
+  }
+
+  /** Flyway's messages start with a banner line of dashes; the cause is further down. */
+  private static String firstMeaningfulLine(String message) {
+    return message
+        .lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.matches("-+"))
+        .filter(l -> !l.startsWith("Migration ") || l.contains("failed"))
+        .findFirst()
+        .orElse(message.strip());
   }
 }

@@ -76,8 +76,7 @@ public final class PublishBenchmark {
     EmbeddedDatabase embedded = null;
     Postgres db;
     if (settings.postgres().isConfigured()) {
-      Settings.Postgres conf = settings.postgres();
-      db = new Postgres(conf.url(), conf.user(), conf.password());
+      db = Postgres.configured(settings.postgres());
     } else {
       try {
         embedded = EmbeddedDatabase.start(Files.createTempDirectory("bench-publish-pg"));

@@ -91,7 +91,7 @@ final class ShopApiCommand implements Command {
       return JobRunner.FAILED;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(simulator::close));
-    out.println("shop API simulator serving " + simulator.orders().size() + " orders");
+    out.println("shop API simulator serving " + simulator.shop().orders().size() + " orders");
     out.println("  " + simulator.url() + ShopApiSimulator.ORDERS_PATH + "?page_size=100");
     out.println("  extract with: bin/pipeline orders_extract --orders-api " + simulator.url());
     out.println(
@@ -124,9 +124,9 @@ final class ShopApiCommand implements Command {
           "products file not found: " + products + " (pass --products FILE)");
     }
     ShopApiSimulator simulator = ShopApiSimulator.withCatalogue(o.seed, products, o.orders);
-    simulator.randomFaults(o.faultRate, o.seed).rateLimitPerSecond(o.rateLimit);
+    simulator.faults().randomFaults(o.faultRate, o.seed).rateLimitPerSecond(o.rateLimit);
     if (o.token != null) {
-      simulator.requireToken(o.token);
+      simulator.faults().requireToken(o.token);
     }
     return simulator;
   }

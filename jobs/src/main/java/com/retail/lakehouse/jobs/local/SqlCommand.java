@@ -5,7 +5,9 @@ import com.retail.lakehouse.common.cli.JobOptions;
 import com.retail.lakehouse.common.cli.JobRunner;
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.spark.Sessions;
+import com.retail.lakehouse.jobs.Stages;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +76,19 @@ final class SqlCommand implements Command {
           "no lake at " + settings.lakeRoot() + ": run bin/pipeline run first or pass --lake DIR");
     }
     SparkSession spark = Sessions.create("retail-lakehouse-sql", settings);
-    new Lake(settings.lakeRoot()).register(spark);
+    Lake lake = new Lake(settings.lakeRoot());
+    for (TableId t : lake.uncommitted(spark)) {
+      console
+          .err()
+          .println(
+              "warning: "
+                  + t
+                  + " is left out: its directory holds no Delta commit (a first write that was"
+                  + " killed); the next run of "
+                  + Stages.GRAPH.producerOf(t).orElse("the stage that writes it")
+                  + " recreates it");
+    }
+    lake.register(spark);
     Dataset<Row> result;
     try {
       result = spark.sql(String.join(" ", o.query));

@@ -151,24 +151,29 @@ public final class OrdersApiClient {
     return URI.create(uri.toString());
   }
 
-  /** GET with bounded retries; returns the body of the 200 response. */
-  private String get(URI uri) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(policy.timeout())
-            .header("Accept", "application/json")
-            .GET();
-    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+  /**
+   * GET with bounded retries; returns the body of the 200 response. A redirect is followed only to
+   * the same scheme, host and port (at most {@link #MAX_REDIRECTS} times): the request carries the
+   * bearer token, which must not go to another host.
+   */
+  private String get(URI first) {
+    URI uri = first;
+    int redirects = 0;
     String lastProblem = "";
     for (int attempt = 1; attempt <= policy.maxTries(); attempt++) {
       LOG.info("GET {} (try {}/{})", uri, attempt, policy.maxTries());
       Duration wait;
       try {
         HttpResponse<String> response =
-            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            http.send(request(uri), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         int status = response.statusCode();
         if (status == 200) {
           return response.body();
+        }
+        if (REDIRECTS.contains(status)) {
+          uri = redirectTarget(uri, response, ++redirects);
+          attempt--; // a redirect followed is not a failed try
+          continue;
         }
         lastProblem = "HTTP " + status;
         if (status == 401 || status == 403) {
@@ -232,6 +237,59 @@ public final class OrdersApiClient {
             + " tries (last: "
             + lastProblem
             + ")");
+  }
+
+  private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
+
+  /** Redirects followed at most for one request. */
+  static final int MAX_REDIRECTS = 5;
+
+  private HttpRequest request(URI uri) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(policy.timeout())
+            .header("Accept", "application/json")
+            .GET();
+    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    return request.build();
+  }
+
+  /** Where a redirect points, if it stays on the same scheme, host and port; else a failure. */
+  private static URI redirectTarget(URI from, HttpResponse<?> response, int redirects) {
+    String location =
+        response
+            .headers()
+            .firstValue("Location")
+            .orElseThrow(
+                () ->
+                    new OrdersApiException(
+                        "orders API answered HTTP "
+                            + response.statusCode()
+                            + " without a Location to GET "
+                            + from));
+    URI to = from.resolve(location);
+    boolean sameOrigin =
+        from.getScheme().equalsIgnoreCase(String.valueOf(to.getScheme()))
+            && from.getHost().equalsIgnoreCase(String.valueOf(to.getHost()))
+            && from.getPort() == to.getPort();
+    if (!sameOrigin) {
+      LOG.error("GET {} redirected to {}, another host: not followed", from, to);
+      throw new OrdersApiException(
+          "orders API redirected GET "
+              + from
+              + " to "
+              + to.getScheme()
+              + "://"
+              + to.getAuthority()
+              + ", another host: not followed, so the bearer token is not sent there;"
+              + " set orders-api.url to the API's own address");
+    }
+    if (redirects > MAX_REDIRECTS) {
+      throw new OrdersApiException(
+          "orders API: more than " + MAX_REDIRECTS + " redirects from GET " + from);
+    }
+    LOG.info("GET {} redirected to {} (same host)", from, to);
+    return to;
   }
 
   private Duration backoff(int attempt) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.retail.lakehouse.jobs.local.ShopApiSimulator.Order;
+import com.retail.lakehouse.jobs.local.SimulatedShop.Order;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -35,24 +35,27 @@ class ShopApiSimulatorTest {
   void sameSeedGivesSameOrdersUpdatesAndTimestamps() {
     ShopApiSimulator a = new ShopApiSimulator(7, PRODUCTS, 20);
     ShopApiSimulator b = new ShopApiSimulator(7, PRODUCTS, 20);
-    a.advance(3, 10);
-    b.advance(3, 10);
-    assertEquals(a.orders(), b.orders());
-    assertEquals(a.now(), b.now());
-    assertNotEquals(a.orders(), new ShopApiSimulator(8, PRODUCTS, 20).orders());
-    assertEquals(23, a.orders().size());
+    a.shop().advance(3, 10);
+    b.shop().advance(3, 10);
+    assertEquals(a.shop().orders(), b.shop().orders());
+    assertEquals(a.shop().now(), b.shop().now());
+    assertNotEquals(a.shop().orders(), new ShopApiSimulator(8, PRODUCTS, 20).shop().orders());
+    assertEquals(23, a.shop().orders().size());
     // 10 updates moved 10 events past the orders' creation: the clock counts 33 distinct events.
-    long updated = a.orders().stream().filter(o -> !o.updatedAt().equals(o.createdAt())).count();
+    long updated =
+        a.shop().orders().stream().filter(o -> !o.updatedAt().equals(o.createdAt())).count();
     assertTrue(updated >= 1 && updated <= 10, "orders updated: " + updated);
     Set<Instant> times = new HashSet<>();
-    a.orders().forEach(o -> assertTrue(times.add(o.updatedAt()), "updated_at repeats"));
-    a.orders().forEach(o -> o.lines().forEach(l -> assertTrue(PRODUCTS.contains(l.productId()))));
+    a.shop().orders().forEach(o -> assertTrue(times.add(o.updatedAt()), "updated_at repeats"));
+    a.shop()
+        .orders()
+        .forEach(o -> o.lines().forEach(l -> assertTrue(PRODUCTS.contains(l.productId()))));
   }
 
   @Test
   void pagesFollowTheCursorToTheEndInUpdatedAtOrder() throws Exception {
     try (ShopApiSimulator sim = new ShopApiSimulator(3, PRODUCTS, 20).start(0)) {
-      sim.advance(0, 6);
+      sim.shop().advance(0, 6);
       List<String> served = new ArrayList<>();
       String cursor = null;
       int pages = 0;
@@ -68,7 +71,7 @@ class ShopApiSimulatorTest {
       } while (cursor != null);
       assertEquals(3, pages);
       List<String> expected =
-          sim.orders().stream()
+          sim.shop().orders().stream()
               .sorted((x, y) -> x.updatedAt().compareTo(y.updatedAt()))
               .map(Order::orderId)
               .toList();
@@ -76,7 +79,7 @@ class ShopApiSimulatorTest {
 
       // updated_since keeps the orders updated at or after it, and nothing else
       Order sixth =
-          sim.orders().stream()
+          sim.shop().orders().stream()
               .sorted((x, y) -> x.updatedAt().compareTo(y.updatedAt()))
               .toList()
               .get(5);
@@ -101,17 +104,17 @@ class ShopApiSimulatorTest {
   void faultsAnswerAsSwitched() throws Exception {
     try (ShopApiSimulator sim = new ShopApiSimulator(3, PRODUCTS, 5).start(0)) {
       String url = sim.url() + "/v1/orders";
-      sim.rateLimitNext(1, 9);
+      sim.faults().rateLimitNext(1, 9);
       HttpResponse<String> limited = get(url);
       assertEquals(429, limited.statusCode());
       assertEquals("9", limited.headers().firstValue("Retry-After").orElseThrow());
-      sim.failNext(503, 1);
+      sim.faults().failNext(503, 1);
       assertEquals(503, get(url).statusCode());
-      sim.corruptNextPage();
+      sim.faults().corruptNextPage();
       HttpResponse<String> corrupt = get(url);
       assertEquals(200, corrupt.statusCode());
       assertTrue(corrupt.body().startsWith("<html>"));
-      sim.requireToken("s3cret");
+      sim.faults().requireToken("s3cret");
       assertEquals(401, get(url).statusCode());
       HttpRequest withToken =
           HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer s3cret").build();
@@ -130,7 +133,7 @@ class ShopApiSimulatorTest {
   @Test
   void productsComeFromTheShippedCompleteJourneyCatalogue() throws Exception {
     Path file = TestContexts.sample().resolve("products.csv.gz");
-    List<String> ids = ShopApiSimulator.readProductIds(file);
+    List<String> ids = SimulatedShop.readProductIds(file);
     // read by a different route: every line after the header, the first quoted field
     List<String> expected = new ArrayList<>();
     try (var reader =
@@ -144,7 +147,8 @@ class ShopApiSimulatorTest {
     assertEquals("25671", ids.get(0));
     ShopApiSimulator sim = ShopApiSimulator.withCatalogue(1, file, 10);
     Set<String> catalogue = new HashSet<>(ids);
-    sim.orders()
+    sim.shop()
+        .orders()
         .forEach(o -> o.lines().forEach(l -> assertTrue(catalogue.contains(l.productId()))));
   }
 

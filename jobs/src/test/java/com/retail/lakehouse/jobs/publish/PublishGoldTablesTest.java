@@ -414,7 +414,7 @@ class PublishGoldTablesTest {
     // migrating again changes nothing
     assertEquals(0, ServingSchema.migrate(TestDatabase.get(), SCHEMA));
     assertEquals(
-        List.of(List.of("1"), List.of("2"), List.of("3"), List.of("4"), List.of("5")),
+        List.of(List.of("1"), List.of("2"), List.of("3"), List.of("4"), List.of("5"), List.of("6")),
         query(
             "SELECT version FROM "
                 + SCHEMA

@@ -10,7 +10,7 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
 import com.retail.lakehouse.common.publish.Postgres;
-import com.retail.lakehouse.jobs.local.ShopApiSimulator;
+import com.retail.lakehouse.jobs.local.SimulatedShop;
 import com.retail.lakehouse.jobs.support.TestDatabase;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ class ForgetCustomerTest {
     shop.spark.conf().unset("spark.databricks.delta.retentionDurationCheck.enabled");
   }
 
-  private static boolean isSale(ShopApiSimulator.Order o) {
+  private static boolean isSale(SimulatedShop.Order o) {
     return !OrderSales.NOT_SALES.contains(o.status());
   }
 
@@ -70,19 +70,19 @@ class ForgetCustomerTest {
   @Test
   void erasureLeavesNoTraceOfTheCustomer() throws Exception {
     shop.extract("f-1");
-    shop.sim.advance(5, 15);
+    shop.sim.shop().advance(5, 15);
     shop.extract("f-2");
     shop.silver("f-2");
     shop.gold("f-2");
     Postgres db = TestDatabase.get();
     shop.publishOrderTables("f-2", "postgres.schema=" + SCHEMA);
 
-    ShopApiSimulator.Customer gone = shop.sim.orders().get(0).customer();
-    List<ShopApiSimulator.Order> kept =
-        shop.sim.orders().stream()
+    SimulatedShop.Customer gone = shop.sim.shop().orders().get(0).customer();
+    List<SimulatedShop.Order> kept =
+        shop.sim.shop().orders().stream()
             .filter(o -> !o.customer().customerId().equals(gone.customerId()))
             .toList();
-    assertTrue(kept.size() < shop.sim.orders().size());
+    assertTrue(kept.size() < shop.sim.shop().orders().size());
     long silverVersion = shop.lake.version(shop.spark, Tables.SILVER_ORDERS);
     long bronzeVersion = shop.lake.version(shop.spark, Tables.BRONZE_ORDERS_RAW);
 
@@ -99,7 +99,7 @@ class ForgetCustomerTest {
     // Silver and bronze hold exactly the other customers' orders.
     Set<String> expectedIds =
         kept.stream()
-            .map(ShopApiSimulator.Order::orderId)
+            .map(SimulatedShop.Order::orderId)
             .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(
         expectedIds,

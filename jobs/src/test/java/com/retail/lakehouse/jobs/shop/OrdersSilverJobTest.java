@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
-import com.retail.lakehouse.jobs.local.ShopApiSimulator;
+import com.retail.lakehouse.jobs.local.SimulatedShop;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,7 +37,7 @@ class OrdersSilverJobTest {
   /** order_id -> status|updated_at|revenue|cost by the simulator's own model. */
   private Map<String, String> expected() {
     Map<String, String> m = new TreeMap<>();
-    for (ShopApiSimulator.Order o : shop.sim.orders()) {
+    for (SimulatedShop.Order o : shop.sim.shop().orders()) {
       m.put(
           o.orderId(),
           o.status() + "|" + o.updatedAt() + "|" + ShopLake.revenue(o) + "|" + ShopLake.cost(o));
@@ -69,13 +69,13 @@ class OrdersSilverJobTest {
     assertEquals(30, first.rowsWritten());
     assertEquals(0, first.rowsQuarantined());
     assertEquals(expected(), silver());
-    long lines = shop.sim.orders().stream().mapToLong(o -> o.lines().size()).sum();
+    long lines = shop.sim.shop().orders().stream().mapToLong(o -> o.lines().size()).sum();
     assertEquals(lines, shop.read(Tables.SILVER_ORDER_LINES).count());
 
-    Instant before = shop.sim.now();
-    shop.sim.advance(6, 25);
+    Instant before = shop.sim.shop().now();
+    shop.sim.shop().advance(6, 25);
     long updatedOld =
-        shop.sim.orders().stream()
+        shop.sim.shop().orders().stream()
             .filter(o -> o.updatedAt().isAfter(before) && !o.createdAt().isAfter(before))
             .count();
     assertTrue(updatedOld > 5, "orders of the first run updated since: " + updatedOld);
@@ -89,7 +89,7 @@ class OrdersSilverJobTest {
     assertTrue(second.rowsDuplicate() >= updatedOld);
     assertEquals(expected(), silver());
     assertEquals(
-        shop.sim.orders().stream().mapToLong(o -> o.lines().size()).sum(),
+        shop.sim.shop().orders().stream().mapToLong(o -> o.lines().size()).sum(),
         shop.read(Tables.SILVER_ORDER_LINES).count());
 
     // unchanged inputs: nothing to do
@@ -103,7 +103,7 @@ class OrdersSilverJobTest {
     shop.extract("run-1");
     shop.silver("run-1");
     byte[] key = shop.context("x").settings().piiKey();
-    ShopApiSimulator.Order o = shop.sim.orders().get(0);
+    SimulatedShop.Order o = shop.sim.shop().orders().get(0);
     Row r = shop.read(Tables.SILVER_ORDERS).where("order_id = '" + o.orderId() + "'").first();
     assertEquals(
         Pseudonymizer.hmacHex(key, "email:" + o.customer().email().toLowerCase()),
@@ -124,34 +124,38 @@ class OrdersSilverJobTest {
 
   @Test
   void badOrdersGoToQuarantineWithTheRulesTheyFail() {
-    ShopApiSimulator.Order model = shop.sim.orders().get(0);
-    Instant at = shop.sim.now().plusSeconds(5);
-    shop.sim.put(
-        new ShopApiSimulator.Order(
-            "ORD-BAD-1",
-            at,
-            at,
-            "placed",
-            model.customer(),
-            List.of(
-                new ShopApiSimulator.Line(
-                    "SKU-1001", "1001", -2, new BigDecimal("1.00"), new BigDecimal("0.50")),
-                new ShopApiSimulator.Line(
-                    "SKU-999", "999", 1, new BigDecimal("1.00"), new BigDecimal("0.50"))),
-            "web",
-            "card"));
-    shop.sim.put(
-        new ShopApiSimulator.Order(
-            "ORD-BAD-2",
-            at,
-            at,
-            "lost_in_space",
-            model.customer(),
-            List.of(
-                new ShopApiSimulator.Line(
-                    "SKU-1002", "1002", 1, new BigDecimal("-1.00"), new BigDecimal("0.50"))),
-            "web",
-            "card"));
+    SimulatedShop.Order model = shop.sim.shop().orders().get(0);
+    Instant at = shop.sim.shop().now().plusSeconds(5);
+    shop.sim
+        .shop()
+        .put(
+            new SimulatedShop.Order(
+                "ORD-BAD-1",
+                at,
+                at,
+                "placed",
+                model.customer(),
+                List.of(
+                    new SimulatedShop.Line(
+                        "SKU-1001", "1001", -2, new BigDecimal("1.00"), new BigDecimal("0.50")),
+                    new SimulatedShop.Line(
+                        "SKU-999", "999", 1, new BigDecimal("1.00"), new BigDecimal("0.50"))),
+                "web",
+                "card"));
+    shop.sim
+        .shop()
+        .put(
+            new SimulatedShop.Order(
+                "ORD-BAD-2",
+                at,
+                at,
+                "lost_in_space",
+                model.customer(),
+                List.of(
+                    new SimulatedShop.Line(
+                        "SKU-1002", "1002", 1, new BigDecimal("-1.00"), new BigDecimal("0.50"))),
+                "web",
+                "card"));
     shop.extract("run-1");
     StageResult result = shop.silver("run-1");
     assertEquals(32, result.rowsRead());

@@ -4,7 +4,7 @@ import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
 import com.retail.lakehouse.common.publish.Postgres;
-import com.retail.lakehouse.jobs.local.ShopApiSimulator;
+import com.retail.lakehouse.jobs.local.SimulatedShop;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,9 +33,9 @@ final class PiiScan {
    * A scan for what identifies these customers alone (names are shared by other customers): ids,
    * emails, phones, street addresses and postcodes.
    */
-  static PiiScan identifiers(Collection<ShopApiSimulator.Customer> customers) {
+  static PiiScan identifiers(Collection<SimulatedShop.Customer> customers) {
     PiiScan scan = new PiiScan();
-    for (ShopApiSimulator.Customer c : customers) {
+    for (SimulatedShop.Customer c : customers) {
       scan.word(c.customerId());
       scan.literal(c.email());
       scan.literal(c.phone());
@@ -46,8 +46,8 @@ final class PiiScan {
     return scan;
   }
 
-  PiiScan(Collection<ShopApiSimulator.Customer> customers) {
-    for (ShopApiSimulator.Customer c : customers) {
+  PiiScan(Collection<SimulatedShop.Customer> customers) {
+    for (SimulatedShop.Customer c : customers) {
       word(c.firstName());
       word(c.lastName());
       literal(c.email());

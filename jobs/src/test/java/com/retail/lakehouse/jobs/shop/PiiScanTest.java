@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
-import com.retail.lakehouse.jobs.local.ShopApiSimulator;
+import com.retail.lakehouse.jobs.local.SimulatedShop;
 import com.retail.lakehouse.jobs.support.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,14 +40,14 @@ class PiiScanTest {
   @Test
   void personalDataNeverLeavesBronzeInClear() throws Exception {
     shop.extract("pii-1");
-    shop.sim.advance(10, 30);
+    shop.sim.shop().advance(10, 30);
     shop.extract("pii-2");
     shop.silver("pii-2");
     shop.gold("pii-2");
     Postgres db = TestDatabase.get();
     shop.publishOrderTables("pii-2", "postgres.schema=" + SCHEMA);
 
-    Set<ShopApiSimulator.Customer> customers = shop.customersWithOrders();
+    Set<SimulatedShop.Customer> customers = shop.customersWithOrders();
     assertTrue(customers.size() > 20, "customers: " + customers.size());
     PiiScan scan = new PiiScan(customers);
 
@@ -71,7 +71,7 @@ class PiiScanTest {
     assertEquals(List.of(), scan.scanDatabase(db, List.of(SCHEMA, "ops")));
 
     // Positive control: the same scan finds every customer in bronze's raw pages.
-    for (ShopApiSimulator.Customer c : customers) {
+    for (SimulatedShop.Customer c : customers) {
       assertFalse(
           new PiiScan(List.of(c))
               .scanLake(shop.spark, shop.lake, List.of(Tables.BRONZE_ORDERS_RAW))
@@ -79,7 +79,7 @@ class PiiScanTest {
           c.customerId() + " is in bronze");
     }
     // ... and reads PostgreSQL: a value planted in a served table is found.
-    ShopApiSimulator.Customer one = customers.iterator().next();
+    SimulatedShop.Customer one = customers.iterator().next();
     try (var c = db.connect();
         var st = c.createStatement()) {
       st.execute("CREATE TABLE " + SCHEMA + ".planted (note text)");

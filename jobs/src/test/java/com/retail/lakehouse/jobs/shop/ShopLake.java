@@ -7,6 +7,7 @@ import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.jobs.PublishJob;
 import com.retail.lakehouse.jobs.Stages;
 import com.retail.lakehouse.jobs.local.ShopApiSimulator;
+import com.retail.lakehouse.jobs.local.SimulatedShop;
 import com.retail.lakehouse.jobs.support.TestContexts;
 import com.retail.lakehouse.jobs.support.TestSpark;
 import java.math.BigDecimal;
@@ -93,19 +94,21 @@ final class ShopLake implements AutoCloseable {
   }
 
   /** The simulator's customers that have placed an order. */
-  Set<ShopApiSimulator.Customer> customersWithOrders() {
-    return sim.orders().stream().map(ShopApiSimulator.Order::customer).collect(Collectors.toSet());
+  Set<SimulatedShop.Customer> customersWithOrders() {
+    return sim.shop().orders().stream()
+        .map(SimulatedShop.Order::customer)
+        .collect(Collectors.toSet());
   }
 
   /** An order's revenue by the model: sum of quantity times unit price. */
-  static BigDecimal revenue(ShopApiSimulator.Order o) {
+  static BigDecimal revenue(SimulatedShop.Order o) {
     return o.lines().stream()
         .map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
         .reduce(BigDecimal.ZERO, BigDecimal::add)
         .setScale(2);
   }
 
-  static BigDecimal cost(ShopApiSimulator.Order o) {
+  static BigDecimal cost(SimulatedShop.Order o) {
     return o.lines().stream()
         .map(l -> l.unitCost().multiply(BigDecimal.valueOf(l.quantity())))
         .reduce(BigDecimal.ZERO, BigDecimal::add)

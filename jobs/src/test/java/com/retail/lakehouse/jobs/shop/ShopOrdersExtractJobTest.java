@@ -124,7 +124,7 @@ class ShopOrdersExtractJobTest {
 
   /** What the simulator's own model says an extraction from {@code since} must return. */
   private List<String> expectedSince(Instant since) {
-    return sim.orders().stream()
+    return sim.shop().orders().stream()
         .filter(o -> !o.updatedAt().isBefore(since))
         .map(o -> o.orderId() + "@" + o.updatedAt())
         .sorted()
@@ -139,7 +139,7 @@ class ShopOrdersExtractJobTest {
     assertEquals(all, bronzeOrders("run-1"));
     assertEquals(30, first.rowsRead());
     assertEquals(4, first.rowsWritten()); // 30 orders at 8 a page
-    Instant w1 = sim.now();
+    Instant w1 = sim.shop().now();
     assertEquals(Optional.of(w1), watermark());
     List<Row> pages =
         spark
@@ -154,21 +154,21 @@ class ShopOrdersExtractJobTest {
     assertFalse(
         pages.get(0).getString(pages.get(0).fieldIndex("request")).contains("updated_since"));
 
-    sim.advance(6, 9);
+    sim.shop().advance(6, 9);
     Instant since = w1.minus(OVERLAP);
     List<String> expected = expectedSince(since);
     StageResult second = run("run-2");
     assertEquals(expected, bronzeOrders("run-2"));
     // every new order, and every order changed since the first run, is in the second batch
     Set<String> changedOrNew =
-        sim.orders().stream()
+        sim.shop().orders().stream()
             .filter(o -> o.updatedAt().isAfter(w1))
             .map(o -> o.orderId() + "@" + o.updatedAt())
             .collect(Collectors.toCollection(TreeSet::new));
     assertTrue(expected.containsAll(changedOrNew));
     assertTrue(changedOrNew.size() >= 6 + 1, "new and updated orders: " + changedOrNew);
     assertEquals(expected.size(), second.rowsRead());
-    assertEquals(Optional.of(sim.now()), watermark());
+    assertEquals(Optional.of(sim.shop().now()), watermark());
     String request =
         spark
             .read()
@@ -183,10 +183,10 @@ class ShopOrdersExtractJobTest {
   @Test
   void triesRunningOutFailTheRunAndKeepTheWatermark() throws Exception {
     run("run-1");
-    Instant w1 = sim.now();
+    Instant w1 = sim.shop().now();
     long version = bronzeVersion();
-    sim.advance(3, 3);
-    sim.failNext(500, 10);
+    sim.shop().advance(3, 3);
+    sim.faults().failNext(500, 10);
     OrdersApiException e = assertThrows(OrdersApiException.class, () -> run("run-2"));
     assertTrue(e.getMessage().contains("failed after 3 tries (last: HTTP 500)"), e.getMessage());
     assertTrue(e.getMessage().contains("watermark stays at " + w1), e.getMessage());
@@ -198,10 +198,10 @@ class ShopOrdersExtractJobTest {
   @Test
   void pageThatIsNotJsonFailsTheRunAndKeepsTheWatermark() throws Exception {
     run("run-1");
-    Instant w1 = sim.now();
+    Instant w1 = sim.shop().now();
     long version = bronzeVersion();
-    sim.advance(3, 3);
-    sim.corruptNextPage();
+    sim.shop().advance(3, 3);
+    sim.faults().corruptNextPage();
     OrdersApiException e = assertThrows(OrdersApiException.class, () -> run("run-2"));
     assertTrue(e.getMessage().contains("is not JSON"), e.getMessage());
     assertTrue(e.getMessage().contains("watermark stays at " + w1), e.getMessage());
@@ -211,8 +211,8 @@ class ShopOrdersExtractJobTest {
 
   @Test
   void rateLimitsAndSlowPagesAreRiddenOutWithinARun() throws Exception {
-    sim.rateLimitNext(1, 3);
-    sim.delayNext(Duration.ofSeconds(6));
+    sim.faults().rateLimitNext(1, 3);
+    sim.faults().delayNext(Duration.ofSeconds(6));
     StageResult result = run("run-1");
     assertEquals(30, result.rowsRead());
     assertEquals(expectedSince(Instant.EPOCH), bronzeOrders("run-1"));
@@ -222,9 +222,9 @@ class ShopOrdersExtractJobTest {
   @Test
   void crashBeforeCommitKeepsTheWatermarkAndTheRerunLosesAndDuplicatesNothing() throws Exception {
     run("run-1");
-    Instant w1 = sim.now();
+    Instant w1 = sim.shop().now();
     long version = bronzeVersion();
-    sim.advance(4, 6);
+    sim.shop().advance(4, 6);
     List<String> expected = expectedSince(w1.minus(OVERLAP));
 
     OrdersExtractJob crashing = new OrdersExtractJob(sleeper);
@@ -239,7 +239,7 @@ class ShopOrdersExtractJobTest {
 
     run("run-2-retry");
     assertEquals(expected, bronzeOrders("run-2-retry"));
-    assertEquals(Optional.of(sim.now()), watermark());
+    assertEquals(Optional.of(sim.shop().now()), watermark());
     // nothing lost: the current version of every order is in bronze; nothing duplicated: each
     // version is there once, but for the versions of the overlap window refetched on purpose
     List<String> first = bronzeOrders("run-1");
@@ -268,6 +268,6 @@ class ShopOrdersExtractJobTest {
     assertTrue(rerun.upToDate(), "Delta skipped the append: nothing new was written");
     assertEquals(version, bronzeVersion());
     assertEquals(List.of(), bronzeOrders("run-1-retry"));
-    assertEquals(Optional.of(sim.now()), watermark());
+    assertEquals(Optional.of(sim.shop().now()), watermark());
   }
 }

@@ -287,9 +287,9 @@ public final class BenchCommand implements Command {
                   duck.resolve("basket_lines.parquet").toString(),
                   duck.resolve("products.parquet").toString(),
                   r.itemLevel(),
-                  Double.toString(r.minSupport()),
-                  Double.toString(r.minConfidence()),
-                  Integer.toString(r.maxBasketSize()),
+                  fraction("recommendations.min-support", r.mining().minSupport()),
+                  fraction("recommendations.min-confidence", r.mining().minConfidence()),
+                  Integer.toString(r.mining().maxBasketSize()),
                   mined.toString()),
               dir);
       Properties mining = properties(mined.resolve("mlxtend.properties"));
@@ -591,5 +591,18 @@ public final class BenchCommand implements Command {
         Files.deleteIfExists(p);
       }
     }
+  }
+
+  /** mlxtend takes thresholds as fractions of the baskets only. */
+  private static String fraction(String key, com.retail.lakehouse.common.config.Threshold t) {
+    if (t.isCount()) {
+      throw new UserError(
+          key
+              + " is a count of baskets; the benchmark compares with mlxtend, which"
+              + " takes a fraction: pass --set "
+              + key
+              + "=<fraction>");
+    }
+    return t.fraction().toPlainString();
   }
 }
