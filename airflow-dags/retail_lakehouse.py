@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pendulum
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-from airflow.sdk import DAG, CronDataIntervalTimetable
+from airflow.sdk import DAG, Asset, CronDataIntervalTimetable
 
 DAG_ID = "retail_lakehouse_daily"
 
@@ -18,11 +18,26 @@ DAG_ID = "retail_lakehouse_daily"
 STAGES_FILE = Path(__file__).with_name("stages.json")
 STAGES = json.loads(STAGES_FILE.read_text(encoding="utf-8"))["stages"]
 
+# Spark resources per stage (cores, memory, spark.cores.max, shuffle partitions): the deployment's
+# side of the settings, deployed beside this file. See spark_conf.json.
+SPARK_CONF_FILE = Path(__file__).with_name("spark_conf.json")
+SPARK_CONF = json.loads(SPARK_CONF_FILE.read_text(encoding="utf-8"))
+
 # The same session settings the jobs set themselves; harmless to pass twice.
 DELTA_SPARK_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
 }
+
+# The first logical date the DAG can run: the start of the Complete Journey calendar, so that the
+# shipped sample's dates (2017-01-01 to 2018-01-02) can be run and tested. The DAG does not catch
+# up: enabled today, it runs from today on; older dates are run on purpose, as a backfill
+# (`airflow backfill create --dag-id retail_lakehouse_daily --from-date ... --to-date ...`).
+START_DATE = pendulum.datetime(2017, 1, 1, tz="UTC")
+
+# Where the gold tables are served: an Airflow asset per table the publish task serves, so that
+# other DAGs can be scheduled on them (schedule=[Asset("retail_lakehouse.serving.gold.customer_summary")]).
+SERVING_ASSET_PREFIX = "retail_lakehouse.serving."
 
 
 def variable(name: str, default: str) -> str:
@@ -60,6 +75,26 @@ def stage_args() -> list[str]:
     ]  # fmt: skip
 
 
+def spark_conf(stage: str) -> dict[str, str]:
+    """The --conf settings of a stage's spark-submit: Delta, the defaults, then the stage's own."""
+    return {**DELTA_SPARK_CONF, **SPARK_CONF["default"], **SPARK_CONF["stages"].get(stage, {})}
+
+
+def served_tables(stage: dict) -> list[str]:
+    """The lake tables a stage serves to the database: what a stage that needs it reads."""
+    if "database" not in stage["needs"]:
+        return []
+    return stage["reads"] + stage["reads_when_present"]
+
+
+def outlets(stage: dict) -> list[Asset]:
+    """One asset per table the stage publishes, updated when the task succeeds."""
+    return [
+        Asset(name=SERVING_ASSET_PREFIX + table, uri=f"retail-lakehouse://serving/{table}", group="serving")
+        for table in served_tables(stage)
+    ]
+
+
 default_args = {
     "owner": "data-platform",
     "depends_on_past": False,
@@ -75,8 +110,8 @@ with DAG(
     description="Retail lakehouse: bronze -> silver -> gold / recommendations -> PostgreSQL",
     # A run covers one day and starts when that day is over: ds is the day whose data it processes.
     schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=True,
+    start_date=START_DATE,
+    catchup=False,
     max_active_runs=1,
     default_args=default_args,
     tags=["retail-lakehouse", "spark", "delta"],
@@ -85,14 +120,17 @@ with DAG(
 
 One `spark-submit` of the shaded jobs jar per stage, for the run's logical date (`--date {{ ds }}`)
 and run id (`--run-id {{ run_id }}`). Every stage is idempotent for a date, so a retry, a clear
-or a backfill (`catchup`, one run at a time) gives the same tables.
+or a backfill (`airflow backfill create`, one run at a time) gives the same tables; a backfill of
+a date older than the lake's gold tables leaves them as they are. No catch-up: the first run is
+the one after the DAG is enabled.
 
 `bronze` -> `silver` -> `gold` and `recommendations` -> `publish` (to PostgreSQL, atomically).
 
 Settings, as Airflow Variables (or `AIRFLOW_VAR_<NAME>` in the worker's environment):
 `lakehouse_jar`, `lakehouse_env` (`local` or `cluster`), `lakehouse_lake`, `lakehouse_sources`,
 `lakehouse_jdbc_url`, `lakehouse_orders_api`. Spark master and deploy mode come from the
-`spark_default` connection.
+`spark_default` connection; each stage's Spark resources from `spark_conf.json`.
+The publish task updates one asset per served table (`retail_lakehouse.serving.gold.<table>`).
 Secrets (`LAKEHOUSE_PG_PASSWORD`, `LAKEHOUSE_PII_KEY`) live in the worker's environment only.
 """,
 ) as dag:
@@ -103,9 +141,10 @@ Secrets (`LAKEHOUSE_PG_PASSWORD`, `LAKEHOUSE_PII_KEY`) live in the worker's envi
             application=JAR,
             java_class=stage["main_class"],
             application_args=stage_args(),
-            conf=DELTA_SPARK_CONF,
+            conf=spark_conf(stage["name"]),
             name=f"retail-lakehouse-{stage['name']}-{{{{ ds_nodash }}}}",
             doc_md=stage["description"],
+            outlets=outlets(stage),
         )
         for stage in STAGES
     }

@@ -29,7 +29,8 @@ step() {
 step "virtualenv ready"
 
 cd "$here"
-mapfile -t sources < <(find . -path ./.venv -prune -o \( -name '*.py' -o -name '*.ipynb' \) -print | sort)
+# the dashboard (its own virtualenv, lint and tests: dashboard/run-tests.sh) is left out
+mapfile -t sources < <(find . \( -path ./.venv -o -path ./dashboard \) -prune -o \( -name '*.py' -o -name '*.ipynb' \) -print | sort)
 "$venv/bin/ruff" check --no-cache "${sources[@]}"
 "$venv/bin/ruff" format --no-cache --check "${sources[@]}"
 step "ruff check and format passed"
@@ -45,23 +46,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -n "${LAKEHOUSE_NOTEBOOK_LAKE:-}" ]]; then
-  lake="$(cd "$LAKEHOUSE_NOTEBOOK_LAKE" 2>/dev/null && pwd)" || {
-    echo "run-tests: LAKEHOUSE_NOTEBOOK_LAKE=$LAKEHOUSE_NOTEBOOK_LAKE is not a directory" \
-      "(create it with bin/pipeline run --lake DIR)" >&2
-    exit 2
-  }
-  echo "run-tests: reusing the lake $lake"
-else
-  lake="$tmp/lake"
-  echo "run-tests: running the pipeline into $lake (log: $tmp/pipeline.log)"
-  if ! (cd "$home" && bin/pipeline run --lake "$lake") >"$tmp/pipeline.log" 2>&1; then
-    tail -n 40 "$tmp/pipeline.log" >&2
-    echo "run-tests: bin/pipeline run failed" >&2
-    exit 1
-  fi
-  step "pipeline run finished"
-fi
+lake="$("$home/bin/test-lake" "$tmp")"
+step "lake ready"
 
 # No --port: the server takes a free one and prints it.
 (cd "$home" && exec bin/pipeline db --lake "$lake") >"$tmp/db.log" 2>&1 &

@@ -172,7 +172,7 @@ def test_every_task_retries_and_the_dag_is_owned_tagged_and_documented():
         assert task.execution_timeout is not None, task.task_id
 
 
-def test_daily_runs_one_at_a_time_with_backfill():
+def test_daily_runs_one_at_a_time_from_the_sample_calendar_without_catch_up():
     dag = load_dag()
     serialized = DagSerialization.from_dict(DagSerialization.to_dict(dag))
     first = serialized.timetable.next_dagrun_info(
@@ -180,13 +180,75 @@ def test_daily_runs_one_at_a_time_with_backfill():
         restriction=TimeRestriction(earliest=dag.start_date, latest=None, catchup=True),
     )
 
-    assert dag.catchup is True
+    # Enabling the DAG queues no run per past day; older dates are backfilled on purpose.
+    assert dag.catchup is False
     assert dag.max_active_runs == 1
-    # The first run covers 1 January and starts once that day is over.
+    # The Complete Journey calendar starts on 1 January 2017, so every date of the sample can run;
+    # the run of that day starts once it is over.
     assert first.data_interval == DataInterval(
-        start=pendulum.datetime(2026, 1, 1, tz="UTC"), end=pendulum.datetime(2026, 1, 2, tz="UTC")
+        start=pendulum.datetime(2017, 1, 1, tz="UTC"), end=pendulum.datetime(2017, 1, 2, tz="UTC")
     )
-    assert first.run_after == pendulum.datetime(2026, 1, 2, tz="UTC")
+    assert first.run_after == pendulum.datetime(2017, 1, 2, tz="UTC")
+
+
+def test_each_stage_gets_the_default_spark_settings_and_its_own():
+    dag = load_dag()
+    settings = json.loads((DAGS_DIR / "spark_conf.json").read_text())
+
+    assert set(settings["stages"]) <= set(MAIN_CLASSES), "spark_conf.json names unknown stages"
+    for task in dag.tasks:
+        expected = {**settings["default"], **settings["stages"].get(task.task_id, {})}
+        assert {k: task.conf[k] for k in expected} == expected, task.task_id
+        # Without a cap an application takes every core of a standalone cluster and the
+        # parallel branches wait; two one-core workers is the smallest cluster it is tried on.
+        assert 1 <= int(task.conf["spark.cores.max"]) <= 2, task.task_id
+    assert dag.get_task("silver").conf["spark.cores.max"] == "2"
+    assert dag.get_task("gold").conf["spark.cores.max"] == "1"
+
+
+def test_publish_updates_one_asset_per_served_table():
+    dag = load_dag()
+    publish = next(stage for stage in STAGES if stage["name"] == "publish")
+    served = publish["reads"] + publish["reads_when_present"]
+
+    assert {"gold.customer_summary", "gold.order_kpis"} <= set(served)
+    assert {asset.name for asset in dag.get_task("publish").outlets} == {
+        f"retail_lakehouse.serving.{table}" for table in served
+    }
+    assert "retail_lakehouse.serving.gold.customer_summary" in {
+        asset.name for asset in dag.get_task("publish").outlets
+    }
+    for task in dag.tasks:
+        if task.task_id != "publish":
+            assert task.outlets == [], task.task_id
+
+
+def asset_names(condition) -> set[str]:
+    """The names an asset schedule (an asset, a reference by name, or an and/or of them) waits on."""
+    if hasattr(condition, "objects"):
+        return set().union(*(asset_names(part) for part in condition.objects))
+    return {condition.name}
+
+
+def test_the_readmes_downstream_dag_is_scheduled_on_the_served_tables(tmp_path):
+    readme = (DAGS_DIR.parent / "README.md").read_text()
+    example = re.search(r"<!-- downstream-dag -->\s*```python\n(.*?)```", readme, re.S)
+    assert example, "README.md shows a downstream DAG after <!-- downstream-dag -->"
+    for name in ("retail_lakehouse.py", "stages.json", "spark_conf.json"):
+        (tmp_path / name).write_text((DAGS_DIR / name).read_text())
+    (tmp_path / "dashboard_refresh.py").write_text(example.group(1))
+
+    bag = DagBag(dag_folder=str(tmp_path))
+    assert bag.import_errors == {}
+    downstream = [dag for dag_id, dag in bag.dags.items() if dag_id != DAG_ID]
+    assert len(downstream) == 1
+    published = {asset.name for asset in bag.dags[DAG_ID].get_task("publish").outlets}
+    scheduled_on = asset_names(downstream[0].timetable.asset_condition)
+    assert scheduled_on == {
+        "retail_lakehouse.serving.gold.sales_by_day_department",
+        "retail_lakehouse.serving.gold.product_performance",
+    }
+    assert scheduled_on <= published
 
 
 @pytest.mark.parametrize("task_id", list(MAIN_CLASSES))
@@ -209,10 +271,10 @@ def test_rendered_arguments_carry_the_logical_date_and_run_id(task_id):
 
 
 def test_a_backfilled_date_renders_its_own_date():
-    task = render("bronze", logical_date=pendulum.datetime(2026, 3, 1, tz="UTC"))
+    task = render("bronze", logical_date=pendulum.datetime(2018, 1, 1, tz="UTC"))
 
-    assert options(task.application_args)["--date"] == "2026-03-01"
-    assert options(task.application_args)["--run-id"] == "scheduled__2026-03-02T00:00:00+00:00"
+    assert options(task.application_args)["--date"] == "2018-01-01"
+    assert options(task.application_args)["--run-id"] == "scheduled__2018-01-02T00:00:00+00:00"
 
 
 def test_settings_come_from_airflow_variables_at_run_time(monkeypatch):
@@ -261,3 +323,20 @@ def test_dag_file_has_no_literal_credentials():
     assert not assignment.findall(source)
     assert not re.search(r"jdbc:postgresql://[^/\s]*:[^/\s]*@", source), "credentials in a JDBC URL"
     assert not re.search(r"(?i)[?&](user|password)=", source), "credentials in a JDBC URL"
+
+
+def test_the_readmes_cluster_example_uses_conf_cluster_confs_settings():
+    readme = (DAGS_DIR.parent / "README.md").read_text()
+    conf = (DAGS_DIR.parent / "conf" / "cluster.conf").read_text()
+
+    for key, env in [
+        ("lake.root", "LAKEHOUSE_LAKE_ROOT"),
+        ("sources.root", "LAKEHOUSE_SOURCES_ROOT"),
+        ("postgres.url", "LAKEHOUSE_PG_URL"),
+        ("postgres.user", "LAKEHOUSE_PG_USER"),
+    ]:
+        default = re.search(rf'^{re.escape(key)} = "([^"]*)"$', conf, re.M)
+        assert default, key
+        assert re.search(rf"^{re.escape(key)} = \$\{{\?{env}\}}$", conf, re.M), f"{key} from {env}"
+        assert f"{env}={default.group(1)}" in readme, f"README's {env} is not cluster.conf's {key}"
+    assert re.search(r"^orders-api\.url = \$\{\?LAKEHOUSE_ORDERS_API_URL\}$", conf, re.M)

@@ -11,18 +11,33 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.publish.PostgresPublisher;
+import com.retail.lakehouse.jobs.recommend.HoldOut;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Publishes every gold table into the serving PostgreSQL schema, each atomically; the shop's order
- * gold tables are published when the lake has them.
+ * gold tables are published when the lake has them. Recommendations that the recommendations
+ * stage's gate found worse than the popularity baseline are held back: the previous version stays
+ * served and the audit row carries the warning.
  */
 public final class PublishJob implements Job {
   private static final Logger LOG = LogManager.getLogger(PublishJob.class);
+
+  /** The run and quality history, served for dashboards beside the gold tables. */
+  static final List<TableId> HISTORY =
+      List.of(Tables.OPS_PIPELINE_RUNS, Tables.OPS_QUALITY_CHECKS, Tables.OPS_TABLE_FRESHNESS);
+
+  /** The primary key of each served history table. */
+  static final Map<TableId, List<String>> HISTORY_KEYS =
+      Map.of(
+          Tables.OPS_PIPELINE_RUNS, List.of("run_id", "stage", "started_at"),
+          Tables.OPS_QUALITY_CHECKS, List.of("run_id", "stage", "checked_at", "table_name", "rule"),
+          Tables.OPS_TABLE_FRESHNESS, List.of("run_id", "stage", "checked_at", "table_name"));
 
   /** The primary key of each served table. */
   static final Map<TableId, List<String>> PRIMARY_KEYS =
@@ -30,6 +45,7 @@ public final class PublishJob implements Job {
           Tables.GOLD_CUSTOMER_SUMMARY, List.of("household_id"),
           Tables.GOLD_PRODUCT_PERFORMANCE, List.of("product_id"),
           Tables.GOLD_SALES_BY_DAY_DEPARTMENT, List.of("sales_date", "department"),
+          Tables.GOLD_SALES_BY_DAY_PRODUCT, List.of("sales_date", "product_id"),
           Tables.GOLD_FREQUENT_ITEMSETS, List.of("items"),
           Tables.GOLD_ASSOCIATION_RULES, List.of("antecedent", "consequent"),
           Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"),
@@ -61,6 +77,8 @@ public final class PublishJob implements Job {
           .describedAs("every gold table into the serving PostgreSQL, each atomically")
           .reads(Tables.GOLD_TABLES)
           .readsWhenPresent(Tables.ORDER_GOLD_TABLES)
+          .readsWhenPresent(HISTORY)
+          .readsWhenPresent(List.of(Tables.OPS_RECOMMENDATION_EVALUATIONS)) // the gate's verdicts
           .needs(Need.DATABASE)
           .build();
 
@@ -93,11 +111,22 @@ public final class PublishJob implements Job {
         new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
     StageResult.Builder result = new StageResult.Builder();
     boolean anyPublished = false;
+    List<String> warnings = new java.util.ArrayList<>();
     List<TableId> tables =
         new java.util.ArrayList<>(orderTablesOnly ? List.of() : Tables.GOLD_TABLES);
     // The shop's order tables exist once the orders stages have run.
     Tables.ORDER_GOLD_TABLES.stream().filter(t -> lake.exists(spark, t)).forEach(tables::add);
     for (TableId table : tables) {
+      Optional<String> heldBack =
+          table.equals(Tables.GOLD_CUSTOMER_RECOMMENDATIONS)
+              ? HoldOut.heldBack(spark, lake)
+              : Optional.empty();
+      if (heldBack.isPresent()) {
+        LOG.warn(heldBack.get());
+        result.warn(heldBack.get());
+        warnings.add(heldBack.get());
+        continue;
+      }
       // the version published is the version read, whatever is committed meanwhile
       Lake.Identity source = lake.identity(spark, table);
       PostgresPublisher.Outcome outcome =
@@ -120,6 +149,34 @@ public final class PublishJob implements Job {
         result.read(table.name(), outcome.rows()).written(table.name(), outcome.rows());
       }
     }
-    return anyPublished ? result.build() : StageResult.skipped();
+    if (!orderTablesOnly) {
+      publishHistory(spark, lake, publisher, ctx.runId(), result);
+    }
+    return anyPublished ? result.build() : StageResult.skippedWithWarnings(warnings);
+  }
+
+  /**
+   * Serves the run and quality history (without the audit's detail map). It changes with every
+   * stage run, this one's included, so it does not count towards the stage's outcome: a publish
+   * with no gold table to serve is still up to date.
+   */
+  private static void publishHistory(
+      SparkSession spark,
+      Lake lake,
+      PostgresPublisher publisher,
+      String runId,
+      StageResult.Builder result) {
+    for (TableId table : HISTORY) {
+      if (lake.exists(spark, table)) {
+        Lake.Identity source = lake.identity(spark, table);
+        var rows = lake.readAt(spark, table, source.version());
+        if (java.util.Arrays.asList(rows.columns()).contains("details")) {
+          rows = rows.drop("details");
+        }
+        PostgresPublisher.Outcome outcome =
+            publisher.publish(rows, table.name(), HISTORY_KEYS.get(table), source, runId);
+        result.detail(table.name() + ".served", outcome.rows());
+      }
+    }
   }
 }

@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -41,10 +40,12 @@ public final class RunAudit {
           .add("status", DataTypes.StringType, false)
           .add("rows_read", DataTypes.LongType, false)
           .add("rows_written", DataTypes.LongType, false)
+          .add("rows_flagged", DataTypes.LongType, true)
           .add("rows_quarantined", DataTypes.LongType, false)
           .add("rows_duplicate", DataTypes.LongType, false)
           .add("details", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), true)
-          .add("error", DataTypes.StringType, true);
+          .add("error", DataTypes.StringType, true)
+          .add("warnings", DataTypes.createArrayType(DataTypes.StringType), true);
 
   /** Records a finished stage run; result is null when the stage failed. */
   public static void record(
@@ -55,7 +56,7 @@ public final class RunAudit {
       Instant finished,
       StageResult result,
       String error) {
-    StageResult r = result != null ? result : new StageResult(false, 0, 0, 0, 0, Map.of());
+    StageResult r = result != null ? result : new StageResult.Builder().build();
     String status = error != null ? FAILED : r.upToDate() ? UP_TO_DATE : SUCCEEDED;
     Row row =
         RowFactory.create(
@@ -68,10 +69,12 @@ public final class RunAudit {
             status,
             r.rowsRead(),
             r.rowsWritten(),
+            r.rowsFlagged(),
             r.rowsQuarantined(),
             r.rowsDuplicate(),
             scala.jdk.javaapi.CollectionConverters.asScala(r.details()),
-            error);
+            error,
+            scala.jdk.javaapi.CollectionConverters.asScala(r.warnings()).toSeq());
     ctx.lake()
         .append(Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
   }

@@ -12,5 +12,11 @@ public interface Job {
     return spec().name();
   }
 
+  /**
+   * Checks what the stage alone can check before Spark starts (its part of the configuration);
+   * throws {@link com.retail.lakehouse.common.UserError} with one line when something is wrong.
+   */
+  default void validate(JobContext ctx) {}
+
   StageResult run(SparkSession spark, JobContext ctx);
 }

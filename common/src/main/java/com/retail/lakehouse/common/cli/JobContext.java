@@ -7,8 +7,9 @@ import java.time.LocalDate;
 import java.util.Optional;
 
 /**
- * Everything a job needs besides the session: validated settings, the run's identity, the lake, and
- * the serving database when the launcher started one itself (the local runner's embedded server);
+ * Everything a job needs besides the session: validated settings, the run's identity, whether to
+ * rebuild from the whole of the inputs ({@code force}: {@code --full-refresh}), the lake, and the
+ * serving database when the launcher started one itself (the local runner's embedded server);
  * otherwise stages connect to the configured one.
  */
 public record JobContext(

@@ -43,7 +43,12 @@ public class JobOptions {
   @Option(name = "--set", metaVar = "KEY=VALUE", usage = "override any configuration key")
   public List<String> overrides = new ArrayList<>();
 
-  @Option(name = "--force", usage = "recompute even when the outputs are up to date")
+  @Option(
+      name = "--full-refresh",
+      aliases = "--force",
+      usage =
+          "rebuild the stage's tables from the whole of its inputs instead of only what is new"
+              + " (gives the same tables)")
   public boolean force;
 
   @Option(name = "--help", aliases = "-h", help = true, usage = "show this help")

@@ -2,12 +2,16 @@ package com.retail.lakehouse.common.cli;
 
 import com.retail.lakehouse.common.RunFailure;
 import com.retail.lakehouse.common.UserError;
+import com.retail.lakehouse.common.audit.QualityLog;
 import com.retail.lakehouse.common.audit.RunAudit;
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.lake.StageLock;
+import com.retail.lakehouse.common.quality.QualityFailure;
 import com.retail.lakehouse.common.spark.Sessions;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
@@ -49,11 +53,14 @@ public final class JobRunner {
         return 0;
       }
       ctx = options.context();
+      job.validate(ctx);
     } catch (CmdLineException | UserError e) {
       err.println("error: " + e.getMessage() + " (see --help)");
       return USAGE;
     }
     SparkSession spark = Sessions.create("retail-lakehouse-" + job.stage(), ctx.settings());
+    // After the session: starting a SparkContext puts Spark's default logging back.
+    JobLogging.applyShippedUnlessConfigured();
     try {
       StageResult result = execute(graph, job, spark, ctx);
       out.println(summaryLine(job.stage(), result));
@@ -81,12 +88,17 @@ public final class JobRunner {
           ctx.logicalDate());
       graph.requireInputs(spark, ctx.lake(), job.spec());
       StageResult result = job.run(spark, ctx);
-      RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), result, null);
+      Instant finished = Instant.now();
+      QualityLog.record(spark, ctx, job.stage(), finished, result.checks(), result.stats());
+      RunAudit.record(spark, ctx, job.stage(), started, finished, result, null);
       LOG.info(summaryLine(job.stage(), result));
       return result;
     } catch (Exception e) { // also Spark's AnalysisException, checked but thrown from Scala
       LOG.error("stage {} failed", job.stage(), e);
       try {
+        if (e instanceof QualityFailure q) {
+          QualityLog.record(spark, ctx, job.stage(), Instant.now(), q.checks(), List.of());
+        }
         RunAudit.record(spark, ctx, job.stage(), started, Instant.now(), null, oneLine(e));
       } catch (Exception auditFailure) { // Spark throws checked exceptions from Scala
         LOG.error("could not record the failure in the audit", auditFailure);
@@ -118,12 +130,20 @@ public final class JobRunner {
   }
 
   public static String summaryLine(String stage, StageResult r) {
+    String warnings =
+        r.warnings().stream().map(w -> "\n  warning: " + w).collect(Collectors.joining());
     if (r.upToDate()) {
-      return stage + ": up to date, nothing written";
+      return stage + ": up to date, nothing written" + warnings;
     }
     return String.format(
-        "%s: read %,d rows, wrote %,d, quarantined %,d, duplicates removed %,d",
-        stage, r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(), r.rowsDuplicate());
+            "%s: read %,d rows, wrote %,d (%,d flagged), quarantined %,d, duplicates removed %,d",
+            stage,
+            r.rowsRead(),
+            r.rowsWritten(),
+            r.rowsFlagged(),
+            r.rowsQuarantined(),
+            r.rowsDuplicate())
+        + warnings;
   }
 
   /**

@@ -35,7 +35,8 @@ public final class StageGraph {
   /**
    * Orders the jobs so that every stage comes after the stages whose tables it reads; among stages
    * free to run, the order of {@code jobs} is kept. Fails when two stages write the same table, a
-   * stage reads a table nothing writes, or the reads form a cycle.
+   * stage requires a table nothing writes, or the reads form a cycle. A table read when present may
+   * have no producing stage (the run history, which every stage appends to).
    */
   public static StageGraph of(List<? extends Job> jobs) {
     Map<TableId, String> producers = new LinkedHashMap<>();
@@ -54,7 +55,7 @@ public final class StageGraph {
       }
     }
     for (Job job : jobs) {
-      for (TableId t : job.spec().inputs()) {
+      for (TableId t : job.spec().reads()) {
         if (!producers.containsKey(t)) {
           throw new IllegalArgumentException(
               job.stage() + " reads " + t + ", which no stage writes");
@@ -97,6 +98,22 @@ public final class StageGraph {
   /** The stage that writes the table, if any does. */
   public Optional<String> producerOf(TableId table) {
     return Optional.ofNullable(producers.get(table));
+  }
+
+  /**
+   * The stages that read the table, and those that read what they write, in run order: what to
+   * rerun after the table changed outside a stage (a quarantine replay).
+   */
+  public List<Job> downstreamOf(TableId table) {
+    Set<TableId> changed = new LinkedHashSet<>(List.of(table));
+    List<Job> affected = new ArrayList<>();
+    for (Job job : ordered) {
+      if (job.spec().inputs().stream().anyMatch(changed::contains)) {
+        affected.add(job);
+        changed.addAll(job.spec().outputs());
+      }
+    }
+    return affected;
   }
 
   /**

@@ -23,6 +23,7 @@ public record Settings(
     String piiKeyEnv,
     int piiErasureRetentionHours,
     OrdersApi ordersApi,
+    QualitySettings quality,
     Maintenance maintenance) {
 
   /** The development key used in the local environment when the key variable is unset. */
@@ -101,12 +102,63 @@ public record Settings(
     public static final int MIN_RETENTION_HOURS = 168;
   }
 
-  /** FP-Growth and recommendation parameters. */
+  /**
+   * Recommendation parameters: how rules are mined ({@link Mining}), which model ships, and how
+   * households are scored and the model measured.
+   *
+   * @param model what {@code gold.customer_recommendations} holds: one of {@link #MODELS}
+   * @param recentBaskets rules are applied to each household's last this many baskets
+   * @param blendBuyAgainSlots in the {@code blend} model, the first this many places go to "buy
+   *     again" (all of them when it is top-n or more), the rest to the rules
+   * @param holdoutDays the days before the logical date held out to measure the model; rules are
+   *     mined on the history before them
+   * @param mineEveryDays rules are mined again when the last mining is this many days older than
+   *     the logical date (or its parameters changed); runs in between only score
+   */
   public record Recommendations(
-      String itemLevel, double minSupport, double minConfidence, int maxBasketSize, int topN) {
+      Mining mining,
+      String model,
+      int recentBaskets,
+      int topN,
+      int blendBuyAgainSlots,
+      int holdoutDays,
+      int mineEveryDays) {
     public static final Set<String> ITEM_LEVELS =
         Set.of("product", "product_type", "product_category");
+    public static final java.util.List<String> MODELS =
+        java.util.List.of("rules", "buy-again", "popular", "als", "blend");
+    public static final Set<String> ON_TOO_MANY_RULES = Set.of("fail", "raise-support");
+
+    public String itemLevel() {
+      return mining.itemLevel();
+    }
   }
+
+  /**
+   * What FP-Growth mines and which rules are kept.
+   *
+   * @param minSupport an itemset is frequent in at least this share or number of baskets
+   * @param minConfidence a rule holds in at least this share of its antecedent's baskets, or (as a
+   *     count) in at least this many baskets
+   * @param minLift a rule is kept only when its lift is above this (1: the antecedent makes the
+   *     consequent more likely)
+   * @param maxAntecedentSize longer antecedents are not kept (scoring looks them up by subsets of a
+   *     basket up to this size)
+   * @param maxRulesPerAntecedent the best rules (confidence, then lift) kept per antecedent
+   * @param maxRules past this many rules the run stops ({@code fail}) or raises the minimum support
+   *     to the smallest count that keeps at most this many ({@code raise-support})
+   * @param maxBasketSize baskets with more distinct items are not mined
+   */
+  public record Mining(
+      String itemLevel,
+      Threshold minSupport,
+      Threshold minConfidence,
+      double minLift,
+      int maxAntecedentSize,
+      int maxRulesPerAntecedent,
+      long maxRules,
+      String onTooManyRules,
+      int maxBasketSize) {}
 
   /**
    * The shop's orders API: where it is, the environment variable holding its bearer token, and how
@@ -151,11 +203,26 @@ public record Settings(
                   config.getDuration("postgres.connect-backoff")),
               sparkConf(config),
               new Recommendations(
-                  config.getString("recommendations.item-level"),
-                  config.getDouble("recommendations.min-support"),
-                  config.getDouble("recommendations.min-confidence"),
-                  config.getInt("recommendations.max-basket-size"),
-                  config.getInt("recommendations.top-n")),
+                  new Mining(
+                      config.getString("recommendations.item-level"),
+                      Threshold.parse(
+                          "recommendations.min-support",
+                          config.getString("recommendations.min-support")),
+                      Threshold.parse(
+                          "recommendations.min-confidence",
+                          config.getString("recommendations.min-confidence")),
+                      config.getDouble("recommendations.min-lift"),
+                      config.getInt("recommendations.max-antecedent-size"),
+                      config.getInt("recommendations.max-rules-per-antecedent"),
+                      config.getLong("recommendations.max-rules"),
+                      config.getString("recommendations.on-too-many-rules"),
+                      config.getInt("recommendations.max-basket-size")),
+                  config.getString("recommendations.model"),
+                  config.getInt("recommendations.recent-baskets"),
+                  config.getInt("recommendations.top-n"),
+                  config.getInt("recommendations.blend-buy-again-slots"),
+                  config.getInt("recommendations.holdout-days"),
+                  config.getInt("recommendations.mine-every-days")),
               config.getString("pii.key-env"),
               config.getInt("pii.erasure-retention-hours"),
               new OrdersApi(
@@ -166,6 +233,7 @@ public record Settings(
                   config.getInt("orders-api.max-tries"),
                   config.getDuration("orders-api.timeout"),
                   config.getDuration("orders-api.backoff-initial")),
+              QualitySettings.from(config),
               new Maintenance(config.getInt("maintenance.retention-hours")));
       settings.validate();
       return settings;
@@ -227,21 +295,54 @@ public record Settings(
             + maintenance.retentionHours
             + ")");
     Recommendations r = recommendations;
+    Mining m = r.mining;
     require(
-        Recommendations.ITEM_LEVELS.contains(r.itemLevel),
+        Recommendations.ITEM_LEVELS.contains(m.itemLevel),
         "recommendations.item-level must be one of product, product_type, product_category (got '"
-            + r.itemLevel
+            + m.itemLevel
             + "')");
     require(
-        r.minSupport > 0 && r.minSupport <= 1,
-        "recommendations.min-support must be in (0, 1] (got " + r.minSupport + ")");
+        m.minLift >= 0, "recommendations.min-lift must not be negative (got " + m.minLift + ")");
     require(
-        r.minConfidence > 0 && r.minConfidence <= 1,
-        "recommendations.min-confidence must be in (0, 1] (got " + r.minConfidence + ")");
+        m.maxAntecedentSize >= 1 && m.maxAntecedentSize <= 3,
+        "recommendations.max-antecedent-size must be 1, 2 or 3 (got " + m.maxAntecedentSize + ")");
     require(
-        r.maxBasketSize >= 2,
-        "recommendations.max-basket-size must be at least 2 (got " + r.maxBasketSize + ")");
+        m.maxRulesPerAntecedent >= 1,
+        "recommendations.max-rules-per-antecedent must be at least 1 (got "
+            + m.maxRulesPerAntecedent
+            + ")");
+    require(
+        m.maxRules >= 1, "recommendations.max-rules must be at least 1 (got " + m.maxRules + ")");
+    require(
+        Recommendations.ON_TOO_MANY_RULES.contains(m.onTooManyRules),
+        "recommendations.on-too-many-rules must be fail or raise-support (got '"
+            + m.onTooManyRules
+            + "')");
+    require(
+        m.maxBasketSize >= 2,
+        "recommendations.max-basket-size must be at least 2 (got " + m.maxBasketSize + ")");
+    require(
+        Recommendations.MODELS.contains(r.model),
+        "recommendations.model must be one of "
+            + String.join(", ", Recommendations.MODELS)
+            + " (got '"
+            + r.model
+            + "')");
+    require(
+        r.recentBaskets >= 1,
+        "recommendations.recent-baskets must be at least 1 (got " + r.recentBaskets + ")");
     require(r.topN >= 1, "recommendations.top-n must be at least 1 (got " + r.topN + ")");
+    require(
+        r.blendBuyAgainSlots >= 0,
+        "recommendations.blend-buy-again-slots must not be negative (got "
+            + r.blendBuyAgainSlots
+            + ")");
+    require(
+        r.holdoutDays >= 1,
+        "recommendations.holdout-days must be at least 1 (got " + r.holdoutDays + ")");
+    require(
+        r.mineEveryDays >= 1,
+        "recommendations.mine-every-days must be at least 1 (got " + r.mineEveryDays + ")");
     require(
         piiErasureRetentionHours >= 0,
         "pii.erasure-retention-hours must not be negative (got " + piiErasureRetentionHours + ")");
@@ -271,7 +372,7 @@ public record Settings(
         "orders-api.backoff-initial must not be negative (got " + api.backoffInitial + ")");
   }
 
-  private static void require(boolean condition, String message) {
+  static void require(boolean condition, String message) {
     if (!condition) {
       throw new UserError("configuration: " + message);
     }

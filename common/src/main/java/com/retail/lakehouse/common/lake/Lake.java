@@ -75,10 +75,18 @@ public final class Lake {
 
   /** Rows written by the table's last commit (Delta's {@code numOutputRows}), 0 when unknown. */
   public long lastCommitRows(SparkSession spark, TableId table) {
+    return lastCommitMetric(spark, table, "numOutputRows");
+  }
+
+  /**
+   * One operation metric of the table's last commit ({@code numTargetRowsUpdated}...), 0 when
+   * absent.
+   */
+  public long lastCommitMetric(SparkSession spark, TableId table, String metric) {
     List<Row> rows =
         DeltaTable.forPath(spark, path(table))
             .history(1)
-            .selectExpr("operationMetrics['numOutputRows']")
+            .selectExpr("operationMetrics['" + metric + "']")
             .collectAsList();
     return rows.isEmpty() || rows.get(0).isNullAt(0) ? 0 : Long.parseLong(rows.get(0).getString(0));
   }
@@ -95,6 +103,126 @@ public final class Lake {
         .option("userMetadata", fingerprint)
         .save(path(table));
     return lastCommitRows(data.sparkSession(), table);
+  }
+
+  /**
+   * The progress recorded by the latest commit of the table that carried one (other commits, such
+   * as maintenance, carry none); empty for a table that does not exist or never recorded any.
+   */
+  public Optional<Progress> progress(SparkSession spark, TableId table) {
+    if (!exists(spark, table)) {
+      return Optional.empty();
+    }
+    return DeltaTable.forPath(spark, path(table))
+        .history(PROGRESS_LOOKBACK)
+        .filter("userMetadata IS NOT NULL")
+        .orderBy(org.apache.spark.sql.functions.col("version").desc())
+        .select("userMetadata")
+        .collectAsList()
+        .stream()
+        .map(r -> Progress.parse(r.getString(0)))
+        .flatMap(Optional::stream)
+        .findFirst();
+  }
+
+  /** Commits searched back for a table's progress. */
+  private static final int PROGRESS_LOOKBACK = 50;
+
+  /** The table as of a version (time travel). */
+  public Dataset<Row> readAt(SparkSession spark, TableId table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /**
+   * The rows the commits after {@code fromExclusive} up to {@code toInclusive} inserted, updated
+   * (pre- and post-image) or deleted, from Delta's change data feed: the table's columns plus
+   * {@code _change_type}, {@code _commit_version} and {@code _commit_timestamp}.
+   */
+  public Dataset<Row> changes(
+      SparkSession spark, TableId table, long fromExclusive, long toInclusive) {
+    return spark
+        .read()
+        .format("delta")
+        .option("readChangeFeed", "true")
+        .option("startingVersion", fromExclusive + 1)
+        .option("endingVersion", toInclusive)
+        .load(path(table));
+  }
+
+  /**
+   * Runs writes whose Delta commits carry {@code metadata} in {@code userMetadata} (a MERGE, an
+   * UPDATE or a DELETE takes no writer option; this is the session setting Delta reads instead).
+   */
+  public static void withCommitMetadata(SparkSession spark, String metadata, Runnable writes) {
+    String key = "spark.databricks.delta.commitInfo.userMetadata";
+    spark.conf().set(key, metadata);
+    try {
+      writes.run();
+    } finally {
+      spark.conf().unset(key);
+    }
+  }
+
+  /**
+   * Makes the table equal to {@code whole} (its complete new content) by a MERGE on the key: rows
+   * that changed are updated, new keys inserted, vanished keys deleted, equal rows left alone. The
+   * commit carries {@code metadata}. Returns the rows inserted, updated and deleted.
+   */
+  public long mergeWhole(TableId table, Dataset<Row> whole, List<String> key, String metadata) {
+    SparkSession spark = whole.sparkSession();
+    Dataset<Row> source = whole.localCheckpoint();
+    String on = String.join(" AND ", key.stream().map(k -> "t." + k + " = s." + k).toList());
+    String changed =
+        "NOT ("
+            + String.join(
+                " AND ",
+                java.util.Arrays.stream(source.columns())
+                    .filter(c -> !key.contains(c))
+                    .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
+                    .toList())
+            + ")";
+    long before = version(spark, table);
+    withCommitMetadata(
+        spark,
+        metadata,
+        () ->
+            DeltaTable.forPath(spark, path(table))
+                .as("t")
+                .merge(source.as("s"), on)
+                .whenMatched(changed)
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .whenNotMatchedBySource()
+                .delete()
+                .execute());
+    if (version(spark, table) == before) {
+      return commitMetadataOnly(table, metadata);
+    }
+    return lastCommitMetric(spark, table, "numTargetRowsInserted")
+        + lastCommitMetric(spark, table, "numTargetRowsUpdated")
+        + lastCommitMetric(spark, table, "numTargetRowsDeleted");
+  }
+
+  /**
+   * Replaces the rows matching {@code predicate} with {@code rows} (which must all match it) in one
+   * commit carrying {@code metadata}; returns the rows written.
+   */
+  public long replaceWhere(TableId table, Dataset<Row> rows, String predicate, String metadata) {
+    rows.write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", predicate)
+        .option("userMetadata", metadata)
+        .save(path(table));
+    return lastCommitRows(rows.sparkSession(), table);
+  }
+
+  /** A commit that changes no row and records {@code metadata} (a run that found nothing to do). */
+  public long commitMetadataOnly(TableId table, String metadata) {
+    SparkSession spark = SparkSession.active();
+    append(table, read(spark, table).limit(0), metadata);
+    return 0;
   }
 
   /** Fails, naming the stage to run first, when an input table does not exist. */
@@ -235,11 +363,6 @@ public final class Lake {
               + "'");
     }
     return tables;
-  }
-
-  /** The table as of one version: what a stage read, pinned, whatever is committed meanwhile. */
-  public Dataset<Row> readAt(SparkSession spark, TableId table, long version) {
-    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
   }
 
   /**

@@ -26,6 +26,7 @@ public final class Tables {
   public static final TableId GOLD_PRODUCT_PERFORMANCE = new TableId(GOLD, "product_performance");
   public static final TableId GOLD_SALES_BY_DAY_DEPARTMENT =
       new TableId(GOLD, "sales_by_day_department");
+  public static final TableId GOLD_SALES_BY_DAY_PRODUCT = new TableId(GOLD, "sales_by_day_product");
   public static final TableId GOLD_FREQUENT_ITEMSETS = new TableId(GOLD, "frequent_itemsets");
   public static final TableId GOLD_ASSOCIATION_RULES = new TableId(GOLD, "association_rules");
   public static final TableId GOLD_CUSTOMER_RECOMMENDATIONS =
@@ -33,6 +34,16 @@ public final class Tables {
 
   public static final TableId OPS_PIPELINE_RUNS = new TableId(OPS, "pipeline_runs");
   public static final TableId OPS_WATERMARKS = new TableId(OPS, "watermarks");
+
+  /** Hold-out figures of the recommenders, and the publish gate's verdicts. */
+  public static final TableId OPS_RECOMMENDATION_EVALUATIONS =
+      new TableId(OPS, "recommendation_evaluations");
+
+  /** Per run, table and rule: rows checked and failed, severity, action, status. */
+  public static final TableId OPS_QUALITY_CHECKS = new TableId(OPS, "quality_checks");
+
+  /** Per run and table written: rows added, rows held, newest event time. */
+  public static final TableId OPS_TABLE_FRESHNESS = new TableId(OPS, "table_freshness");
 
   /** Raw pages of the shop's orders API, exactly as received. */
   public static final TableId BRONZE_ORDERS_RAW = new TableId(BRONZE, "orders_raw");
@@ -63,6 +74,7 @@ public final class Tables {
           GOLD_CUSTOMER_SUMMARY,
           GOLD_PRODUCT_PERFORMANCE,
           GOLD_SALES_BY_DAY_DEPARTMENT,
+          GOLD_SALES_BY_DAY_PRODUCT,
           GOLD_FREQUENT_ITEMSETS,
           GOLD_ASSOCIATION_RULES,
           GOLD_CUSTOMER_RECOMMENDATIONS);

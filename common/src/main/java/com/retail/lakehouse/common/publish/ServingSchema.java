@@ -47,7 +47,9 @@ public final class ServingSchema {
             .defaultSchema(schema)
             .table("flyway_schema_history")
             .locations("classpath:db/migration")
-            .placeholders(Map.of("schema", CopyEncoder.quoteIdentifier(schema)))
+            // the schema as an identifier, and as a string literal (Settings allows [a-z0-9_] only)
+            .placeholders(
+                Map.of("schema", CopyEncoder.quoteIdentifier(schema), "schema_name", schema))
             // a schema published before migrations existed: adopt it and apply every migration,
             // which are written to keep what is already there (IF NOT EXISTS)
             .baselineOnMigrate(true)

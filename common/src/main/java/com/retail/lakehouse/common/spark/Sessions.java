@@ -1,27 +1,53 @@
 package com.retail.lakehouse.common.spark;
 
 import com.retail.lakehouse.common.config.Settings;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** Builds the SparkSession every job uses: Delta enabled, the configured Spark settings applied. */
 public final class Sessions {
   private Sessions() {}
 
-  /** The two settings that make a session Delta-aware, kept in one place. */
+  /**
+   * The settings that make a session Delta-aware, kept in one place; new tables record their change
+   * data feed, which the incremental stages read to find what changed since their last run.
+   */
   public static final Map<String, String> DELTA =
       Map.of(
           "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
-          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+          "spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
 
   /**
    * Gets or creates the session. The master is not set here: spark-submit gives it on a cluster,
    * and the local runner sets {@code spark.master} before calling this.
    */
   public static SparkSession create(String appName, Settings settings) {
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    settings.sparkConf().forEach(builder::config);
+    SparkConf launcher = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder();
+    if (!launcher.contains("spark.app.name")) {
+      builder.appName(appName); // spark-submit --name (the DAG's, with the date) wins
+    }
+    configured(settings.sparkConf(), launcher).forEach(builder::config);
     DELTA.forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /**
+   * The configured Spark settings less those the launcher already set ({@code spark-submit --conf},
+   * {@code spark-defaults.conf}, which reach the driver in {@code launcher}): a setting given at
+   * submit time, say per stage by the DAG, wins over the environment's configuration.
+   */
+  public static Map<String, String> configured(Map<String, String> configured, SparkConf launcher) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    configured.forEach(
+        (key, value) -> {
+          if (!launcher.contains(key)) {
+            kept.put(key, value);
+          }
+        });
+    return kept;
   }
 }

@@ -18,10 +18,10 @@ public final class BronzeRows {
   /** Why a row is kept aside by bronze: the reader could not split it into the source's fields. */
   public static final String ERROR = "_error";
 
-  /** The read schema of a source: every column a string, plus the raw line of malformed rows. */
-  public static StructType readSchema(Source source) {
+  /** The read schema of a file: every column of its header a string, plus malformed lines. */
+  public static StructType readSchema(java.util.List<String> header) {
     StructType schema = new StructType();
-    for (String c : source.columns()) {
+    for (String c : header) {
       schema = schema.add(c, DataTypes.StringType, true);
     }
     return schema.add(Cleaner.CORRUPT_RECORD, DataTypes.StringType, true);
@@ -32,18 +32,14 @@ public final class BronzeRows {
    * holding the source file's name.
    */
   public static Dataset<Row> withIngestMetadata(
-      Dataset<Row> read,
-      Source source,
-      String fileNameColumn,
-      String batchId,
-      Timestamp ingestedAt) {
+      Dataset<Row> read, int fields, String fileNameColumn, String batchId, Timestamp ingestedAt) {
     return read.withColumn(
             ERROR,
             when(
                 col(Cleaner.CORRUPT_RECORD).isNotNull(),
                 lit(
                     "malformed CSV line: cannot be read as the "
-                        + source.columns().size()
+                        + fields
                         + " fields of the header")))
         .withColumn("_source_file", col(fileNameColumn))
         .withColumn("_ingested_at", lit(ingestedAt))

@@ -52,19 +52,9 @@ public final class Landing {
     }
   }
 
-  /** Fails with a clear message when a file's header is not the source's columns. */
-  public void checkHeader(Source source, Path file) {
-    List<String> header = parseHeader(firstLine(file));
-    if (!header.equals(source.columns())) {
-      throw new UserError(
-          file.getName()
-              + ": header is "
-              + header
-              + ", expected "
-              + source.columns()
-              + " for bronze."
-              + source.table());
-    }
+  /** The column names of a file's header line. */
+  public List<String> header(Path file) {
+    return parseHeader(firstLine(file));
   }
 
   /** Splits a CSV header line on commas and removes the quotes around each name. */

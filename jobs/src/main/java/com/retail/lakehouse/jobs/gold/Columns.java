@@ -15,7 +15,10 @@ import org.apache.spark.sql.Row;
 public final class Columns {
   private Columns() {}
 
-  /** Label of products whose department the catalogue leaves empty. */
+  /**
+   * Label of products whose department or category the catalogue leaves empty, and of products not
+   * in the catalogue yet (late-arriving).
+   */
   public static final String UNKNOWN = "UNKNOWN";
 
   /** A sum of money columns, kept exact at two decimals. */
@@ -33,6 +36,11 @@ public final class Columns {
   /** The product's department, with {@value #UNKNOWN} for an empty one. */
   public static Column department() {
     return coalesce(col("department"), lit(UNKNOWN));
+  }
+
+  /** The product's category, with {@value #UNKNOWN} for an empty one or an unknown product. */
+  public static Column category() {
+    return coalesce(col("product_category"), lit(UNKNOWN));
   }
 
   /**

@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,6 +49,43 @@ public final class CustomerSummary {
       Dataset<Row> redemptions,
       Dataset<Row> campaignHouseholds,
       LocalDate logicalDate) {
+    return score(
+        base(transactions, products, households, redemptions, campaignHouseholds, logicalDate),
+        logicalDate);
+  }
+
+  /** The columns of a household's row that depend on its own history only. */
+  public static final List<String> BASE_COLUMNS =
+      List.of(
+          "household_id",
+          "baskets",
+          "items",
+          "total_spend",
+          "first_purchase",
+          "last_purchase",
+          "top_department",
+          "coupons_redeemed",
+          "campaigns_received",
+          "has_demographics",
+          "age",
+          "income",
+          "home_ownership",
+          "marital_status",
+          "household_size",
+          "household_comp",
+          "kids_count");
+
+  /**
+   * Per household with purchases up to the logical date, the figures of its own history ({@link
+   * #BASE_COLUMNS}): an incremental run recomputes them for the households that changed only.
+   */
+  public static Dataset<Row> base(
+      Dataset<Row> transactions,
+      Dataset<Row> products,
+      Dataset<Row> households,
+      Dataset<Row> redemptions,
+      Dataset<Row> campaignHouseholds,
+      LocalDate logicalDate) {
     Columns.require(
         transactions,
         "transactions",
@@ -67,20 +105,7 @@ public final class CustomerSummary {
                 sum("quantity").cast("long").as("items"),
                 money(sum("sales_value")).as("total_spend"),
                 min("transaction_date").as("first_purchase"),
-                max("transaction_date").as("last_purchase"))
-            .withColumn(
-                "avg_basket_value", money(round(col("total_spend").divide(col("baskets")), 2)))
-            .withColumn("recency_days", datediff(asOf, col("last_purchase")))
-            .withColumn("frequency", col("baskets"))
-            .withColumn("monetary", col("total_spend"));
-
-    Dataset<Row> scored =
-        perHousehold
-            .withColumn("r_score", quintile(col("recency_days").desc()))
-            .withColumn("f_score", quintile(col("frequency").asc()))
-            .withColumn("m_score", quintile(col("monetary").asc()))
-            .withColumn("rfm_score", concat(col("r_score"), col("f_score"), col("m_score")))
-            .withColumn("rfm_segment", segment(col("r_score"), col("f_score")));
+                max("transaction_date").as("last_purchase"));
 
     Dataset<Row> coupons =
         redemptions
@@ -103,7 +128,7 @@ public final class CustomerSummary {
             "kids_count",
             "has_demographics");
 
-    return scored
+    return perHousehold
         .join(topDepartment(tx, products), "household_id", "left")
         .join(coupons, "household_id", "left")
         .join(campaigns, "household_id", "left")
@@ -111,6 +136,25 @@ public final class CustomerSummary {
         .withColumn("coupons_redeemed", coalesce(col("coupons_redeemed"), lit(0L)))
         .withColumn("campaigns_received", coalesce(col("campaigns_received"), lit(0L)))
         .withColumn("has_demographics", coalesce(col("has_demographics"), lit(false)))
+        .select(BASE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /**
+   * The whole table from every household's base figures: basket value, recency from the logical
+   * date, and the RFM scores and segment, which rank each household among all of them.
+   */
+  public static Dataset<Row> score(Dataset<Row> base, LocalDate logicalDate) {
+    Column asOf = lit(Date.valueOf(logicalDate));
+    return base.withColumn(
+            "avg_basket_value", money(round(col("total_spend").divide(col("baskets")), 2)))
+        .withColumn("recency_days", datediff(asOf, col("last_purchase")))
+        .withColumn("frequency", col("baskets"))
+        .withColumn("monetary", col("total_spend"))
+        .withColumn("r_score", quintile(col("recency_days").desc()))
+        .withColumn("f_score", quintile(col("frequency").asc()))
+        .withColumn("m_score", quintile(col("monetary").asc()))
+        .withColumn("rfm_score", concat(col("r_score"), col("f_score"), col("m_score")))
+        .withColumn("rfm_segment", segment(col("r_score"), col("f_score")))
         .select(
             "household_id",
             "baskets",

@@ -1,23 +1,47 @@
 package com.retail.lakehouse.jobs.gold;
 
 import static com.retail.lakehouse.jobs.gold.Columns.money;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
-import static org.apache.spark.sql.functions.rank;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * {@code gold.product_performance}: per product, baskets, households, quantity, revenue, discounts,
- * rank.
+ * {@code gold.product_performance}: per product sold, baskets, households, quantity, revenue,
+ * discounts and its rank by baskets. A product missing from the catalogue (a late-arriving
+ * dimension) is shown under the department and category {@value Columns#UNKNOWN}.
  */
 public final class ProductPerformance {
   private ProductPerformance() {}
 
+  /** The columns of a product's row that depend on its own sales only. */
+  public static final List<String> BASE_COLUMNS =
+      List.of(
+          "product_id",
+          "department",
+          "brand",
+          "product_category",
+          "product_type",
+          "baskets",
+          "households",
+          "quantity",
+          "revenue",
+          "discounts");
+
   public static Dataset<Row> summarize(Dataset<Row> transactions, Dataset<Row> products) {
+    return rank(base(transactions, products));
+  }
+
+  /** Per product, its figures and catalogue attributes ({@link #BASE_COLUMNS}). */
+  public static Dataset<Row> base(Dataset<Row> transactions, Dataset<Row> products) {
     Columns.require(
         transactions,
         "transactions",
@@ -42,7 +66,31 @@ public final class ProductPerformance {
             "product_id",
             "left")
         .withColumn("department", Columns.department())
-        .withColumn("rank_by_baskets", rank().over(Window.orderBy(col("baskets").desc())))
+        .withColumn("product_category", Columns.category())
+        .select(BASE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /**
+   * Adds {@code rank_by_baskets}: 1 + the number of products in more baskets (equal counts rank
+   * equally). Ranked through the distinct basket counts, a small table, rather than a window over
+   * every product.
+   */
+  public static Dataset<Row> rank(Dataset<Row> base) {
+    Dataset<Row> ranks =
+        base.groupBy("baskets")
+            .agg(count(lit(1)).as("_products"))
+            .withColumn(
+                "rank_by_baskets",
+                coalesce(
+                        sum("_products")
+                            .over(
+                                Window.orderBy(col("baskets").desc())
+                                    .rowsBetween(Window.unboundedPreceding(), -1)),
+                        lit(0L))
+                    .plus(1)
+                    .cast("int"))
+            .drop("_products");
+    return base.join(ranks, "baskets")
         .select(
             "product_id",
             "department",

@@ -29,11 +29,18 @@ public final class Pipeline {
     Stages.GRAPH.stages().forEach(job -> all.add(RunCommand.stage(job)));
     all.add(RunCommand.maintain());
     all.add(new StagesCommand());
+    all.add(new QualityCommand());
+    all.add(new ReplayCommand());
     all.add(new SqlCommand());
     all.add(new RulesCommand());
+    all.add(new GenerateCommand());
+    all.add(new EvaluateRecommendationsCommand());
     all.add(new DbCommand());
+    all.add(new DashboardCommand());
     all.add(new ShopApiCommand());
     all.add(new BenchPublishCommand());
+    all.add(new com.retail.lakehouse.jobs.local.bench.BenchCommand());
+    all.add(new BenchRecommendationsCommand());
     all.add(new ForgetCommand());
     all.add(new com.retail.lakehouse.jobs.local.chaos.ChaosCommand());
     return List.copyOf(all);

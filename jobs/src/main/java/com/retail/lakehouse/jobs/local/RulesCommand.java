@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.split;
 
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.JobOptions;
+import com.retail.lakehouse.common.config.Settings;
+import com.retail.lakehouse.common.config.Threshold;
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.spark.Sessions;
@@ -87,14 +89,18 @@ final class RulesCommand implements Command {
     }
     SparkSession spark = Sessions.create("retail-lakehouse-rules", new JobOptions().settings());
     Dataset<Row> baskets = readBaskets(spark, o.baskets).cache();
-    BasketMining.Mined mined = BasketMining.mine(baskets, o.minSupport, o.minConfidence);
-    Dataset<Row> itemsets = mined.itemsets().cache();
-    Dataset<Row> rules = mined.rules().cache();
+    BasketMining.Mined mined = BasketMining.mine(baskets, mining(o));
+    Dataset<Row> itemsets = mined.itemsets();
+    Dataset<Row> rules = mined.rules();
     console
         .out()
         .printf(
             "%,d baskets, %,d frequent itemsets, %,d rules (min support %s, min confidence %s)%n",
-            mined.baskets(), itemsets.count(), rules.count(), o.minSupport, o.minConfidence);
+            mined.baskets(),
+            mined.itemsetsFound(),
+            mined.rulesKept(),
+            o.minSupport,
+            o.minConfidence);
     console
         .out()
         .println(
@@ -121,6 +127,20 @@ final class RulesCommand implements Command {
                   + "/rules/association_rules");
     }
     return 0;
+  }
+
+  /** Every rule FP-Growth finds at these thresholds: no lift, size or count limit. */
+  private static Settings.Mining mining(Options o) {
+    return new Settings.Mining(
+        "item",
+        Threshold.ofFraction(Double.toString(o.minSupport)),
+        Threshold.ofFraction(Double.toString(o.minConfidence)),
+        0.0,
+        Integer.MAX_VALUE,
+        Integer.MAX_VALUE,
+        Long.MAX_VALUE,
+        "fail",
+        Integer.MAX_VALUE);
   }
 
   /** A basket file: one basket a line, items separated by commas, blank items dropped. */

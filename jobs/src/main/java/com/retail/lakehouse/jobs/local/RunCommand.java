@@ -52,6 +52,11 @@ final class RunCommand implements Command {
         console -> List.of(new MaintainJob(console.out()::println)));
   }
 
+  /** What ends a stage's line: its time, as bin/bench reads it. */
+  static String stageTime(long nanos) {
+    return String.format(java.util.Locale.ROOT, " [%.1f s]", nanos / 1e9);
+  }
+
   @Override
   public String name() {
     return name;
@@ -74,7 +79,9 @@ final class RunCommand implements Command {
       SparkSession spark = Sessions.create("retail-lakehouse-" + name, ctx.settings());
       long started = System.currentTimeMillis();
       for (Job job : stages) {
-        console.out().println(JobRunner.summaryLine(job.stage(), Stages.execute(job, spark, ctx)));
+        long stageStarted = System.nanoTime();
+        String line = JobRunner.summaryLine(job.stage(), Stages.execute(job, spark, ctx));
+        console.out().println(line + stageTime(System.nanoTime() - stageStarted));
       }
       console
           .out()
@@ -85,7 +92,7 @@ final class RunCommand implements Command {
               ctx.runId(),
               ctx.logicalDate());
       if (stages.size() > 1) {
-        console.out().print(RunSummary.render(spark, ctx.lake(), services.serving()));
+        console.out().print(RunSummary.render(spark, ctx.lake(), services.serving(), ctx.runId()));
       }
       return 0;
     }

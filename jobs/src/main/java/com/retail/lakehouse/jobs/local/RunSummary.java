@@ -1,27 +1,29 @@
 package com.retail.lakehouse.jobs.local;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
 
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
-import com.retail.lakehouse.common.quality.Cleaner;
+import com.retail.lakehouse.common.quality.QualityCheck;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** The short report that ends a local run: rows per layer, quarantine, top rules, locations. */
-public final class RunSummary {
+/**
+ * The report that ends a local run: rows per layer and table; per source, the rows this run read,
+ * wrote, flagged, quarantined and removed as duplicates (which add up); the rules rows failed; the
+ * quality verdict; where the lake and the database are.
+ */
+final class RunSummary {
   private RunSummary() {}
 
-  /** Rows of every table of the lake, by table. */
-  public static Map<TableId, Long> tableRows(SparkSession spark, Lake lake) {
+  /** Rows of every table of the lake, by table (Delta answers a count from its log). */
+  static Map<TableId, Long> tableRows(SparkSession spark, Lake lake) {
     Map<TableId, Long> rows = new LinkedHashMap<>();
     for (TableId t : lake.tables(spark)) {
       rows.put(t, lake.read(spark, t).count());
@@ -29,28 +31,30 @@ public final class RunSummary {
     return rows;
   }
 
-  /** Quarantined rows per failed rule, most frequent first. */
-  public static List<Row> topRules(SparkSession spark, Lake lake, int limit) {
-    Dataset<Row> all = null;
-    for (TableId t : lake.tables(spark)) {
-      if (t.layer().equals(Tables.QUARANTINE)) {
-        Dataset<Row> rules =
-            lake.read(spark, t)
-                .select(lit(t.name()).as("source"), explode(col(Cleaner.FAILED_RULES)).as("rule"));
-        all = all == null ? rules : all.union(rules);
+  /** Per source, the silver run's counts: read, written, flagged, quarantined, duplicates. */
+  static Map<String, long[]> sourceCounts(SparkSession spark, Lake lake, String runId) {
+    Map<String, long[]> counts = new TreeMap<>();
+    if (!lake.exists(spark, Tables.OPS_PIPELINE_RUNS)) {
+      return counts;
+    }
+    List<Row> rows =
+        lake.read(spark, Tables.OPS_PIPELINE_RUNS)
+            .filter(col("run_id").equalTo(runId).and(col("stage").equalTo("silver")))
+            .select(org.apache.spark.sql.functions.explode(col("details")))
+            .collectAsList();
+    List<String> kinds = List.of("read", "written", "flagged", "quarantined", "duplicates");
+    for (Row r : rows) {
+      String key = r.getString(0);
+      int dot = key.lastIndexOf('.');
+      int kind = kinds.indexOf(key.substring(dot + 1));
+      if (dot > 0 && kind >= 0) {
+        counts.computeIfAbsent(key.substring(0, dot), k -> new long[5])[kind] = r.getLong(1);
       }
     }
-    if (all == null) {
-      return List.of();
-    }
-    return all.groupBy("source", "rule")
-        .agg(count(lit(1)).as("rows"))
-        .orderBy(col("rows").desc(), col("source"), col("rule"))
-        .limit(limit)
-        .collectAsList();
+    return counts;
   }
 
-  public static String render(SparkSession spark, Lake lake, String serving) {
+  static String render(SparkSession spark, Lake lake, String serving, String runId) {
     Map<TableId, Long> rows = tableRows(spark, lake);
     Map<String, long[]> layers = new LinkedHashMap<>();
     rows.forEach(
@@ -65,20 +69,49 @@ public final class RunSummary {
             out.append(String.format("  %-11s %3d tables %,12d rows%n", layer, acc[0], acc[1])));
     out.append("\nTables\n");
     rows.forEach((t, n) -> out.append(String.format("  %-34s %,12d%n", t, n)));
-    List<Row> rules = topRules(spark, lake, 8);
-    out.append("\nTop quarantine rules\n");
-    if (rules.isEmpty()) {
+
+    Map<String, long[]> sources = sourceCounts(spark, lake, runId);
+    out.append("\nRows by source in this run (read = written + quarantined + duplicates)\n");
+    if (sources.isEmpty()) {
+      out.append("  (silver was up to date: no new rows)\n");
+    } else {
+      out.append(
+          String.format(
+              "  %-22s %12s %12s %10s %12s %11s%n",
+              "source", "read", "written", "flagged", "quarantined", "duplicates"));
+      sources.forEach(
+          (source, c) ->
+              out.append(
+                  String.format(
+                      "  %-22s %,12d %,12d %,10d %,12d %,11d%s%n",
+                      source,
+                      c[0],
+                      c[1],
+                      c[2],
+                      c[3],
+                      c[4],
+                      c[0] == c[1] + c[3] + c[4] ? "" : "  (does not add up)")));
+    }
+    List<QualityCheck> checks = QualityReport.checks(spark, lake, Optional.of(runId));
+    List<QualityCheck> failing = checks.stream().filter(c -> c.rowsFailed() > 0).toList();
+    out.append("\nRows failing a rule in this run\n");
+    if (failing.isEmpty()) {
       out.append("  (none)\n");
     }
-    for (Row r : rules) {
+    for (QualityCheck c : failing) {
       out.append(
-          String.format("  %-22s %-34s %,8d%n", r.getString(0), r.getString(1), r.getLong(2)));
+          String.format(
+              "  %-22s %-30s %,9d %s%n", c.table(), c.rule(), c.rowsFailed(), c.action()));
     }
     out.append("\nLake:    ").append(lake.root()).append('\n');
     out.append("Serving: ").append(serving).append('\n');
     out.append("Query:   bin/pipeline sql --lake ")
         .append(lake.root())
         .append(" \"SELECT * FROM gold.customer_summary ORDER BY total_spend DESC LIMIT 10\"\n");
+    out.append(QualityReport.verdict(checks))
+        .append(" (bin/pipeline quality --run-id ")
+        .append(runId)
+        .append(")\n");
     return out.toString();
   }
 }

@@ -1,21 +1,15 @@
 package com.retail.lakehouse.jobs.shop;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.exists;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.when;
 
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
@@ -28,11 +22,13 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.pii.Pseudonymizer;
 import com.retail.lakehouse.common.quality.Cleaner;
+import com.retail.lakehouse.common.quality.Expectation;
 import com.retail.lakehouse.common.quality.FieldType;
+import com.retail.lakehouse.common.quality.QualityCheck;
+import com.retail.lakehouse.common.quality.QualityGate;
 import com.retail.lakehouse.jobs.Stages;
 import io.delta.tables.DeltaTable;
 import java.util.List;
-import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Column;
@@ -75,10 +71,6 @@ public final class OrdersSilverJob implements Job {
    * (Delta records no commit when an empty quarantine is replaced by an empty one).
    */
   static final List<TableId> MERGED = List.of(Tables.SILVER_ORDERS, Tables.SILVER_ORDER_LINES);
-
-  /** Statuses the shop's orders can have. */
-  static final Set<String> STATUSES =
-      Set.of("placed", "paid", "shipped", "delivered", "cancelled", "refunded");
 
   static final DecimalType MONEY = FieldType.MONEY;
 
@@ -135,7 +127,8 @@ public final class OrdersSilverJob implements Job {
           "order_date",
           "items",
           "order_revenue",
-          "order_cost");
+          "order_cost",
+          Cleaner.DQ_FLAGS);
 
   static final StageSpec SPEC =
       StageSpec.stage("orders_silver", OrdersSilverJob.class)
@@ -155,6 +148,11 @@ public final class OrdersSilverJob implements Job {
   }
 
   @Override
+  public void validate(JobContext ctx) {
+    com.retail.lakehouse.jobs.silver.QualityRules.validate(ctx.settings());
+  }
+
+  @Override
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
     String fingerprint = Fingerprint.of(spark, lake, stage(), "v1", INPUTS);
@@ -169,20 +167,32 @@ public final class OrdersSilverJob implements Job {
     UserDefinedFunction pseudonym = Pseudonymizer.udf(ctx.settings().piiKey());
 
     Dataset<Row> orders = toOrders(lake.read(spark, Tables.BRONZE_ORDERS_RAW));
+    List<Expectation> expectations = ctx.settings().quality().resolve(OrderRules.expectations());
     Dataset<Row> checked =
-        withFailedRules(orders, lake.read(spark, Tables.SILVER_PRODUCTS))
+        OrderRules.check(orders, lake.read(spark, Tables.SILVER_PRODUCTS), expectations)
             .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> valid = checked.filter(size(col(Cleaner.FAILED_RULES)).equalTo(0));
+    Cleaner.RuleCounts counts = Cleaner.countFailures(checked);
+    List<QualityCheck> checks =
+        QualityGate.judge(counts, expectations, ctx.settings().quality().shareMinRows());
+    QualityGate.requireNoFailure(checks);
+    Dataset<Row> valid = checked.filter(not(Cleaner.isQuarantined()));
     Dataset<Row> latest = dedupeLatest(valid).persist(StorageLevel.MEMORY_AND_DISK());
-    long read = checked.count();
-    long validCount = valid.count();
-    long kept = latest.count();
+    long read = counts.rows();
+    long validCount = read - counts.quarantined();
+    Row figures =
+        latest
+            .agg(
+                org.apache.spark.sql.functions.count(lit(1)),
+                org.apache.spark.sql.functions.count_if(size(col(Cleaner.DQ_FLAGS)).gt(0)))
+            .first();
+    long kept = figures.getLong(0);
+    long flagged = figures.getLong(1);
 
-    // Every version read is valid or quarantined (failed_rules is never null); the valid ones are
-    // kept (the latest of each order) or removed as duplicates: read = kept + quarantined + dups.
-    long quarantined = read - validCount;
+    // Every version read is kept in silver or quarantined; the kept ones are the latest of each
+    // order or removed as duplicates: read = kept + quarantined + dups.
+    long quarantined = counts.quarantined();
     lake.replace(Tables.QUARANTINE_ORDERS, toQuarantine(checked), fingerprint);
-    withUserMetadata(
+    Lake.withCommitMetadata(
         spark,
         fingerprint,
         () -> {
@@ -194,8 +204,10 @@ public final class OrdersSilverJob implements Job {
     return new StageResult.Builder()
         .read("orders", read)
         .written("orders", kept)
+        .flagged("orders", flagged)
         .quarantined("orders", quarantined)
         .duplicates("orders", validCount - kept)
+        .checks(checks)
         .build();
   }
 
@@ -215,75 +227,6 @@ public final class OrdersSilverJob implements Job {
             posexplode(from_json(col("body"), PAGE).getField("orders"))
                 .as(new String[] {"position", "order_json"}))
         .withColumn("o", from_json(col("order_json"), ORDER));
-  }
-
-  /**
-   * Adds {@value Cleaner#FAILED_RULES}: the rules the order version fails. A line's product must be
-   * in {@code products} (silver.products, whose {@code product_id} is a long).
-   */
-  static Dataset<Row> withFailedRules(Dataset<Row> orders, Dataset<Row> products) {
-    Dataset<Row> keyed =
-        orders.withColumn(
-            "_row", functions_concat(col("_batch_id"), col("page_number"), col("position")));
-    Dataset<Row> productIds = products.select(col("product_id").as("_known_product")).distinct();
-    Dataset<Row> unknown =
-        keyed
-            .select(col("_row"), explode(col("o.lines")).as("l"))
-            .join(
-                productIds,
-                col("l.product_id").try_cast(DataTypes.LongType).equalTo(col("_known_product")),
-                "left")
-            .groupBy("_row")
-            .agg(max(col("_known_product").isNull().cast("int")).as("_unknown_products"));
-    Dataset<Row> df = keyed.join(unknown, "_row", "left");
-
-    Column orderId = blankAsNull(col("o.order_id"));
-    Column updatedAt = blankAsNull(col("o.updated_at"));
-    Column createdAt = blankAsNull(col("o.created_at"));
-    List<Column> failures =
-        List.of(
-            when(col("o").isNull(), lit("malformed_json")),
-            when(orderId.isNull(), lit("missing:order_id")),
-            when(updatedAt.isNull(), lit("missing:updated_at")),
-            when(
-                updatedAt.isNotNull().and(updatedAt.try_cast(DataTypes.TimestampType).isNull()),
-                lit("invalid_timestamp:updated_at")),
-            when(createdAt.isNull(), lit("missing:created_at")),
-            when(
-                createdAt.isNotNull().and(createdAt.try_cast(DataTypes.TimestampType).isNull()),
-                lit("invalid_timestamp:created_at")),
-            when(
-                org.apache.spark.sql.functions.not(
-                    coalesce(col("o.status"), lit("")).isin(STATUSES.toArray())),
-                lit("unknown_status")),
-            when(blankAsNull(col("o.customer.customer_id")).isNull(), lit("missing:customer_id")),
-            when(coalesce(size(col("o.lines")), lit(-1)).leq(0), lit("no_lines")),
-            when(
-                exists(
-                    col("o.lines"),
-                    l ->
-                        coalesce(
-                                l.getField("quantity").try_cast(DataTypes.IntegerType).leq(0),
-                                lit(true))
-                            .or(
-                                l.getField("quantity")
-                                    .try_cast(DataTypes.IntegerType)
-                                    .notEqual(l.getField("quantity").try_cast(MONEY)))),
-                lit("invalid_quantity")),
-            when(
-                exists(
-                    col("o.lines"),
-                    l -> coalesce(l.getField("unit_price").try_cast(MONEY).lt(0), lit(true))),
-                lit("invalid_unit_price")),
-            when(
-                exists(
-                    col("o.lines"),
-                    l -> coalesce(l.getField("unit_cost").try_cast(MONEY).lt(0), lit(true))),
-                lit("invalid_unit_cost")),
-            when(col("_unknown_products").equalTo(1), lit("unknown_product")));
-    return df.withColumn(
-            Cleaner.FAILED_RULES, array_compact(array(failures.toArray(Column[]::new))))
-        .drop("_row", "_unknown_products");
   }
 
   /** Keeps the latest version of each order (by updated_at, then the latest ingested). */
@@ -334,7 +277,8 @@ public final class OrdersSilverJob implements Job {
             col("o.customer.city").as("city"),
             col("o.channel").as("channel"),
             col("o.payment_type").as("payment_type"),
-            to_date(col("o.created_at").try_cast(DataTypes.TimestampType)).as("order_date"));
+            to_date(col("o.created_at").try_cast(DataTypes.TimestampType)).as("order_date"),
+            col(Cleaner.DQ_FLAGS));
     return orders
         .join(totals, "order_id")
         .select(ORDER_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
@@ -368,7 +312,7 @@ public final class OrdersSilverJob implements Job {
    */
   static Dataset<Row> toQuarantine(Dataset<Row> checked) {
     return checked
-        .filter(size(col(Cleaner.FAILED_RULES)).gt(0))
+        .filter(Cleaner.isQuarantined())
         .select(
             col("o.order_id").as("order_id"),
             col("o.updated_at").as("updated_at"),
@@ -380,32 +324,12 @@ public final class OrdersSilverJob implements Job {
             col(Cleaner.FAILED_RULES));
   }
 
-  private static Column blankAsNull(Column c) {
-    return when(trim(c).notEqual(lit("")), c);
-  }
-
-  private static Column functions_concat(Column... parts) {
-    return org.apache.spark.sql.functions.concat_ws(
-        "|", java.util.Arrays.stream(parts).map(p -> p.cast("string")).toArray(Column[]::new));
-  }
-
   private static UserDefinedFunction postcodeAreaUdf() {
     org.apache.spark.sql.api.java.UDF1<String, String> f = Pseudonymizer::postcodeArea;
     return org.apache.spark.sql.functions.udf(f, DataTypes.StringType);
   }
 
   // ---------------------------------------------------------------- writes
-
-  /** Runs the writes with {@code userMetadata} on their Delta commits (merges take no option). */
-  static void withUserMetadata(SparkSession spark, String metadata, Runnable writes) {
-    String key = "spark.databricks.delta.commitInfo.userMetadata";
-    spark.conf().set(key, metadata);
-    try {
-      writes.run();
-    } finally {
-      spark.conf().unset(key);
-    }
-  }
 
   private static void mergeOrders(SparkSession spark, Lake lake, Dataset<Row> orders) {
     if (!lake.exists(spark, Tables.SILVER_ORDERS)) {

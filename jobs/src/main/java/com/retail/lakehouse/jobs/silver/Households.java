@@ -2,6 +2,7 @@ package com.retail.lakehouse.jobs.silver;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.retail.lakehouse.common.quality.Cleaner;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -23,7 +24,7 @@ public final class Households {
         transactions.select("household_id").union(demographics.select("household_id")).distinct();
     Dataset<Row> demo =
         demographics
-            .drop("_source_file", "_batch_id", "_ingested_at")
+            .drop("_source_file", "_batch_id", "_ingested_at", Cleaner.DQ_FLAGS)
             .withColumn("has_demographics", org.apache.spark.sql.functions.lit(true));
     return ids.join(demo, "household_id", "left")
         .na()

@@ -10,24 +10,46 @@ import static com.retail.lakehouse.common.quality.FieldType.STRING;
 import static com.retail.lakehouse.common.quality.FieldType.TIMESTAMP;
 import static org.apache.spark.sql.functions.col;
 
+import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.quality.CleaningSpec;
 import com.retail.lakehouse.common.quality.Reference;
 import com.retail.lakehouse.common.quality.Rule;
+import com.retail.lakehouse.common.quality.Severity;
 import java.util.List;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /** The silver contract of each Complete Journey table: types, natural keys, rules, references. */
 public final class SilverSpecs {
   private SilverSpecs() {}
 
   private static Rule negative(String column) {
-    return new Rule("negative_" + column, col(column).lt(0));
+    return Rule.drop("negative_" + column, col(column).lt(0));
   }
 
+  /** The study's week number is derived data: a value off the calendar is worth a flag only. */
   private static Rule weekOutOfRange() {
-    return new Rule("week_out_of_range", col("week").lt(1).or(col("week").gt(53)));
+    return Rule.warn("week_out_of_range", col("week").lt(1).or(col("week").gt(53)));
+  }
+
+  /**
+   * A fact naming a dimension row that is not (yet) there: kept and flagged, resolved when the
+   * dimension arrives (a late-arriving dimension).
+   */
+  private static Reference lateArriving(String rule, String column, TableId dimension) {
+    return new Reference(rule, column, dimension, column, Severity.WARN);
+  }
+
+  private static Reference unknownProduct() {
+    return lateArriving("unknown_product", "product_id", Tables.SILVER_PRODUCTS);
+  }
+
+  private static Reference unknownHousehold() {
+    return lateArriving("unknown_household", "household_id", Tables.SILVER_HOUSEHOLDS);
+  }
+
+  private static Reference unknownCampaign() {
+    return lateArriving("unknown_campaign", "campaign_id", Tables.SILVER_CAMPAIGNS);
   }
 
   public static CleaningSpec products() {
@@ -63,8 +85,7 @@ public final class SilverSpecs {
         List.of());
   }
 
-  /** {@code productIds}: one column of the known product ids. */
-  public static CleaningSpec transactions(Dataset<Row> productIds) {
+  public static CleaningSpec transactions() {
     return new CleaningSpec(
         "transactions",
         List.of(
@@ -83,11 +104,11 @@ public final class SilverSpecs {
         List.of(
             negative("quantity"),
             negative("sales_value"),
-            new Rule(
+            Rule.drop(
                 "negative_discount",
                 anyNegative(col("retail_disc"), col("coupon_disc"), col("coupon_match_disc"))),
             weekOutOfRange()),
-        List.of(new Reference("unknown_product", "product_id", productIds)));
+        List.of(unknownProduct()));
   }
 
   public static CleaningSpec campaigns() {
@@ -99,35 +120,29 @@ public final class SilverSpecs {
             key("start_date", DATE),
             key("end_date", DATE)),
         List.of("campaign_id"),
-        List.of(new Rule("end_before_start", col("end_date").lt(col("start_date")))),
+        List.of(Rule.drop("end_before_start", col("end_date").lt(col("start_date")))),
         List.of());
   }
 
-  public static CleaningSpec campaignHouseholds(
-      Dataset<Row> campaignIds, Dataset<Row> householdIds) {
+  public static CleaningSpec campaignHouseholds() {
     return new CleaningSpec(
         "campaigns",
         List.of(key("campaign_id", INT), key("household_id", LONG)),
         List.of("campaign_id", "household_id"),
         List.of(),
-        List.of(
-            new Reference("unknown_campaign", "campaign_id", campaignIds),
-            new Reference("unknown_household", "household_id", householdIds)));
+        List.of(unknownCampaign(), unknownHousehold()));
   }
 
-  public static CleaningSpec coupons(Dataset<Row> productIds, Dataset<Row> campaignIds) {
+  public static CleaningSpec coupons() {
     return new CleaningSpec(
         "coupons",
         List.of(key("coupon_upc", LONG), key("product_id", LONG), key("campaign_id", INT)),
         List.of("coupon_upc", "product_id", "campaign_id"),
         List.of(),
-        List.of(
-            new Reference("unknown_product", "product_id", productIds),
-            new Reference("unknown_campaign", "campaign_id", campaignIds)));
+        List.of(unknownProduct(), unknownCampaign()));
   }
 
-  public static CleaningSpec couponRedemptions(
-      Dataset<Row> householdIds, Dataset<Row> couponUpcs, Dataset<Row> campaignIds) {
+  public static CleaningSpec couponRedemptions() {
     return new CleaningSpec(
         "coupon_redemptions",
         List.of(
@@ -138,12 +153,12 @@ public final class SilverSpecs {
         List.of("household_id", "coupon_upc", "campaign_id", "redemption_date"),
         List.of(),
         List.of(
-            new Reference("unknown_household", "household_id", householdIds),
-            new Reference("unknown_coupon", "coupon_upc", couponUpcs),
-            new Reference("unknown_campaign", "campaign_id", campaignIds)));
+            unknownHousehold(),
+            lateArriving("unknown_coupon", "coupon_upc", Tables.SILVER_COUPONS),
+            unknownCampaign()));
   }
 
-  public static CleaningSpec promotions(Dataset<Row> productIds) {
+  public static CleaningSpec promotions() {
     return new CleaningSpec(
         "promotions",
         List.of(
@@ -154,7 +169,7 @@ public final class SilverSpecs {
             key("week", INT)),
         List.of("product_id", "store_id", "week"),
         List.of(weekOutOfRange()),
-        List.of(new Reference("unknown_product", "product_id", productIds)));
+        List.of(unknownProduct()));
   }
 
   private static Column anyNegative(Column... columns) {

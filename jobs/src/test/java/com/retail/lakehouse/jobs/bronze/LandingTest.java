@@ -37,26 +37,39 @@ class LandingTest {
   }
 
   @Test
-  void aWrongHeaderIsAUserErrorNamingFileAndExpectation(@TempDir Path dir) {
+  void theHeaderIsReadAlsoGzippedWithoutItsQuotes(@TempDir Path dir) {
     Path file = dir.resolve("campaigns.csv.gz");
-    TinyLanding.gzip(file, "\"campaign\",\"household_id\"", "\"1\",\"1\"");
-    Landing landing = new Landing(dir.toString(), new Configuration());
-    UserError e =
-        assertThrows(
-            UserError.class,
-            () -> landing.checkHeader(CAMPAIGNS, new org.apache.hadoop.fs.Path(file.toString())));
+    TinyLanding.gzip(file, "\uFEFF\"campaign_id\",\"household_id\"", "\"1\",\"1\"");
     assertEquals(
-        "campaigns.csv.gz: header is [campaign, household_id], expected [campaign_id,"
-            + " household_id] for bronze.campaigns",
-        e.getMessage());
+        List.of("campaign_id", "household_id"),
+        new Landing(dir.toString(), new Configuration())
+            .header(new org.apache.hadoop.fs.Path(file.toString())));
   }
 
   @Test
-  void theRightHeaderPassesAlsoGzipped(@TempDir Path dir) {
-    Path file = dir.resolve("campaigns.csv.gz");
-    TinyLanding.gzip(file, "\"campaign_id\",\"household_id\"", "\"1\",\"1\"");
-    new Landing(dir.toString(), new Configuration())
-        .checkHeader(CAMPAIGNS, new org.apache.hadoop.fs.Path(file.toString()));
+  void aRenamedColumnIsOneMissingAndOneExtraAndStopsTheSourceWhenRequired() {
+    List<String> expected = List.of("campaign_id", "household_id");
+    SchemaDrift renamed =
+        SchemaDrift.of(
+            "campaigns_2.csv",
+            List.of("campaign", "household_id"),
+            expected,
+            java.util.Set.of("campaign_id", "household_id"));
+    assertEquals(List.of("campaign_id"), renamed.missing());
+    assertEquals(List.of("campaign"), renamed.extra());
+    assertEquals(
+        "campaigns_2.csv: missing required columns [campaign_id], extra columns [campaign] (kept in"
+            + " bronze)",
+        renamed.describe());
+    assertEquals(true, renamed.fatal());
+    SchemaDrift reordered =
+        SchemaDrift.of(
+            "c.csv", List.of("household_id", "campaign_id"), expected, java.util.Set.of());
+    assertEquals(false, reordered.drifted());
+    SchemaDrift optional =
+        SchemaDrift.of("c.csv", List.of("campaign_id"), expected, java.util.Set.of("campaign_id"));
+    assertEquals(List.of("household_id"), optional.missing());
+    assertEquals(false, optional.fatal());
   }
 
   @Test

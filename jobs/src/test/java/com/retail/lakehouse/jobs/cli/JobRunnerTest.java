@@ -84,9 +84,16 @@ class JobRunnerTest {
   @Test
   void summaryLineAndOneLine() {
     assertEquals(
-        "silver: read 1,234 rows, wrote 1,000, quarantined 200, duplicates removed 34",
+        "silver: read 1,234 rows, wrote 1,000 (12 flagged), quarantined 200, duplicates removed 34",
         JobRunner.summaryLine(
-            "silver", new StageResult(false, 1234, 1000, 200, 34, java.util.Map.of())));
+            "silver",
+            new StageResult.Builder()
+                .read("t", 1234)
+                .written("t", 1000)
+                .flagged("t", 12)
+                .quarantined("t", 200)
+                .duplicates("t", 34)
+                .build()));
     assertEquals(
         "gold: up to date, nothing written", JobRunner.summaryLine("gold", StageResult.skipped()));
     assertEquals(

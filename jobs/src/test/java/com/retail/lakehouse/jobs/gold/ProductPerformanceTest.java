@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * 400     21 = 1           2 = 1      2          0.50                       0.00
  * </pre>
  *
- * Ranks by baskets: 100 and 200 share 1, 300 is 3 (not 2), 400 is 4.
+ * Ranks by baskets: 100 and 200 share 1, 300 is 3 (not 2), 400 is 4. Product 300 has no department
+ * or category in the catalogue, product 400 is not in it (a late-arriving dimension): both show
+ * under the department and category UNKNOWN.
  */
 class ProductPerformanceTest {
   @Test
@@ -42,8 +44,9 @@ class ProductPerformanceTest {
                 1),
             expect(
                 200L, "PRODUCE", "Private", "FRUIT", "APPLES", 4L, 4L, 5L, m("9.26"), m("1.00"), 1),
-            expect(300L, "UNKNOWN", "National", null, null, 3L, 3L, 9L, m("61.24"), m("1.00"), 3),
-            expect(400L, "UNKNOWN", null, null, null, 1L, 1L, 2L, m("0.50"), m("0.00"), 4)),
+            expect(
+                300L, "UNKNOWN", "National", "UNKNOWN", null, 3L, 3L, 9L, m("61.24"), m("1.00"), 3),
+            expect(400L, "UNKNOWN", null, "UNKNOWN", null, 1L, 1L, 2L, m("0.50"), m("0.00"), 4)),
         rows);
   }
 

@@ -32,10 +32,17 @@ class PipelineRunTest {
 
     String first = run(args);
     assertTrue(first.contains("simulated shop API at http://127.0.0.1:"), first);
-    // TinyLanding: 7 transaction lines = 3 kept + 3 quarantined + 1 duplicate
-    assertTrue(Pattern.compile("silver\\.transactions +3\\n").matcher(first).find(), first);
-    assertTrue(Pattern.compile("quarantine\\.transactions +3\\n").matcher(first).find(), first);
-    assertTrue(Pattern.compile("transactions +malformed_line +1\\n").matcher(first).find(), first);
+    // TinyLanding: 7 transaction lines = 4 kept (1 flagged) + 2 quarantined + 1 duplicate
+    assertTrue(Pattern.compile("silver\\.transactions +4\\n").matcher(first).find(), first);
+    assertTrue(Pattern.compile("quarantine\\.transactions +2\\n").matcher(first).find(), first);
+    assertTrue(Pattern.compile("\\n  transactions +7 +4 +1 +2 +1\\n").matcher(first).find(), first);
+    assertTrue(
+        Pattern.compile("transactions +malformed_line +1 quarantined\\n").matcher(first).find(),
+        first);
+    assertTrue(
+        Pattern.compile("transactions +unknown_product +1 flagged\\n").matcher(first).find(),
+        first);
+    assertTrue(first.contains("\nquality: passed with warnings, 0 failures"), first);
     assertTrue(first.contains("Serving: embedded PostgreSQL, data in " + lake + "-postgres"));
     assertTrue(Files.isDirectory(Path.of(lake + "-postgres")), "database beside the lake");
 

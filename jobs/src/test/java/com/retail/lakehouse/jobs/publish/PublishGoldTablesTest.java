@@ -2,6 +2,7 @@ package com.retail.lakehouse.jobs.publish;
 
 import static com.retail.lakehouse.jobs.support.Frames.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -342,6 +343,12 @@ class PublishGoldTablesTest {
                 "frequent_itemsets: CREATE UNIQUE INDEX frequent_itemsets_pkey ON"
                     + " publish_gold.frequent_itemsets USING btree (items)"),
             List.of(
+                "pipeline_runs: CREATE INDEX pipeline_runs_started_idx ON"
+                    + " publish_gold.pipeline_runs USING btree (started_at)"),
+            List.of(
+                "pipeline_runs: CREATE UNIQUE INDEX pipeline_runs_pkey ON"
+                    + " publish_gold.pipeline_runs USING btree (run_id, stage, started_at)"),
+            List.of(
                 "product_performance: CREATE INDEX product_performance_department_idx ON"
                     + " publish_gold.product_performance USING btree (department,"
                     + " rank_by_baskets)"),
@@ -349,15 +356,37 @@ class PublishGoldTablesTest {
                 "product_performance: CREATE UNIQUE INDEX product_performance_pkey ON"
                     + " publish_gold.product_performance USING btree (product_id)"),
             List.of(
+                "quality_checks: CREATE INDEX quality_checks_checked_idx ON"
+                    + " publish_gold.quality_checks USING btree (checked_at, status)"),
+            List.of(
+                "quality_checks: CREATE UNIQUE INDEX quality_checks_pkey ON"
+                    + " publish_gold.quality_checks USING btree (run_id, stage, checked_at,"
+                    + " table_name, rule)"),
+            List.of(
                 "sales_by_day_department: CREATE INDEX sales_by_day_department_department_idx ON"
                     + " publish_gold.sales_by_day_department USING btree (department,"
                     + " sales_date)"),
             List.of(
                 "sales_by_day_department: CREATE UNIQUE INDEX sales_by_day_department_pkey ON"
                     + " publish_gold.sales_by_day_department USING btree (sales_date,"
-                    + " department)")),
+                    + " department)"),
+            List.of(
+                "sales_by_day_product: CREATE INDEX sales_by_day_product_department_idx ON"
+                    + " publish_gold.sales_by_day_product USING btree (department,"
+                    + " product_category, sales_date)"),
+            List.of(
+                "sales_by_day_product: CREATE INDEX sales_by_day_product_product_idx ON"
+                    + " publish_gold.sales_by_day_product USING btree (product_id, sales_date)"),
+            List.of(
+                "sales_by_day_product: CREATE UNIQUE INDEX sales_by_day_product_pkey ON"
+                    + " publish_gold.sales_by_day_product USING btree (sales_date, product_id)"),
+            List.of(
+                "table_freshness: CREATE UNIQUE INDEX table_freshness_pkey ON"
+                    + " publish_gold.table_freshness USING btree (run_id, stage, checked_at,"
+                    + " table_name)")),
         indexesBefore);
-    assertEquals(6, commentsBefore.size());
+    // the six gold tables of V2, products by day and the run history of V5
+    assertEquals(10, commentsBefore.size());
     for (List<String> table : commentsBefore) {
       assertTrue(table.get(1) != null && !table.get(1).isBlank(), table.toString());
       assertEquals(List.of("t", "f", "1"), List.of(table.get(2), table.get(3), table.get(5)));
@@ -385,7 +414,7 @@ class PublishGoldTablesTest {
     // migrating again changes nothing
     assertEquals(0, ServingSchema.migrate(TestDatabase.get(), SCHEMA));
     assertEquals(
-        List.of(List.of("1"), List.of("2"), List.of("3"), List.of("4")),
+        List.of(List.of("1"), List.of("2"), List.of("3"), List.of("4"), List.of("5"), List.of("6")),
         query(
             "SELECT version FROM "
                 + SCHEMA
@@ -410,6 +439,18 @@ class PublishGoldTablesTest {
           st.executeQuery("SELECT count(*) FROM " + SCHEMA + ".product_performance")) {
         rs.next();
         assertEquals(3, rs.getLong(1));
+      }
+      // the publish log of this schema, through its view: the publish above, as the log holds it
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT table_name, delta_version, row_count, run_id FROM "
+                  + SCHEMA
+                  + ".publish_log WHERE run_id = 'run-a'")) {
+        assertTrue(rs.next());
+        assertEquals(
+            List.of("product_performance", 20L, 3L, "run-a"),
+            List.of(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+        assertFalse(rs.next());
       }
       for (String write :
           List.of(

@@ -3,6 +3,7 @@ package com.retail.lakehouse.jobs.silver;
 import static com.retail.lakehouse.jobs.support.Frames.expect;
 import static com.retail.lakehouse.jobs.support.Frames.values;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,9 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Silver over the bronze of {@link TinyLanding}, whose comments give each row's fate: 24 rows read,
- * 9 quarantined (transactions 3, campaign_descriptions 1, campaigns 2, coupons 1,
- * coupon_redemptions 1, promotions 1), 1 duplicate (transactions).
+ * Silver over the bronze of {@link TinyLanding}, whose comments give each row's fate under the
+ * default severities: 24 rows read, 3 quarantined (transactions 2: a negative quantity and a
+ * malformed line; campaign_descriptions 1: ends before it starts), 1 duplicate (transactions); 5
+ * kept with a flag (late-arriving dimensions: a transaction and a coupon whose product is unknown,
+ * a campaign row whose campaign was quarantined, one whose household is unknown; a promotion in
+ * week 54).
  */
 class SilverJobTest {
   private static final List<String> SOURCES =
@@ -58,6 +62,17 @@ class SilverJobTest {
     return v;
   }
 
+  /** The rows of a table flagged with a rule: the table's name, the key column asked for, flags. */
+  private static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> flagged(
+      SparkSession spark, Lake lake, TableId table, String column, String rule) {
+    return lake.read(spark, table)
+        .filter(org.apache.spark.sql.functions.array_contains(col("dq_flags"), rule))
+        .select(
+            lit(table.toString()).as("table"),
+            col(column).cast("long").as("key"),
+            col("dq_flags").as("flags"));
+  }
+
   @Test
   void cleansTinyBronzeAndIsUpToDateOnARerun(@TempDir Path tmp) throws Exception {
     SparkSession spark = TestSpark.get();
@@ -69,34 +84,40 @@ class SilverJobTest {
 
     StageResult result = Stages.execute(new SilverJob(), spark, ctx);
     assertEquals(24, result.rowsRead());
-    assertEquals(9, result.rowsQuarantined());
+    assertEquals(3, result.rowsQuarantined());
     assertEquals(1, result.rowsDuplicate());
-    // kept rows 3+3+2+1+2+1+1+1 = 14, plus 3 households (1 and 2 bought, 1 and 3 have demographics)
-    assertEquals(17, result.rowsWritten());
+    // kept rows 3+4+2+1+4+2+2+2 = 20, plus 3 households (1 and 2 bought, 1 and 3 have demographics)
+    assertEquals(23, result.rowsWritten());
+    assertEquals(5, result.rowsFlagged());
     assertEquals(7L, result.details().get("transactions.read"));
-    assertEquals(3L, result.details().get("transactions.quarantined"));
+    assertEquals(4L, result.details().get("transactions.written"));
+    assertEquals(1L, result.details().get("transactions.flagged"));
+    assertEquals(2L, result.details().get("transactions.quarantined"));
     assertEquals(1L, result.details().get("transactions.duplicates"));
 
     Map<String, Long> silver = new LinkedHashMap<>();
     silver.put("silver.products", 3L);
-    silver.put("silver.transactions", 3L);
+    silver.put("silver.transactions", 4L);
     silver.put("silver.households", 3L);
     silver.put("silver.campaigns", 1L);
-    silver.put("silver.campaign_households", 2L);
-    silver.put("silver.coupons", 1L);
-    silver.put("silver.coupon_redemptions", 1L);
-    silver.put("silver.promotions", 1L);
+    silver.put("silver.campaign_households", 4L);
+    silver.put("silver.coupons", 2L);
+    silver.put("silver.coupon_redemptions", 2L);
+    silver.put("silver.promotions", 2L);
     assertEquals(silver, counts(spark, lake, SilverJob.OUTPUTS));
 
     List<TableId> quarantine = SOURCES.stream().map(Tables::quarantine).toList();
     Map<String, Long> quarantined = new LinkedHashMap<>();
-    List.of(0L, 3L, 0L, 1L, 2L, 1L, 1L, 1L)
+    // a source with nothing to quarantine has no quarantine table yet
+    List.of(0L, 2L, 0L, 1L, 0L, 0L, 0L, 0L)
         .forEach(n -> quarantined.put(quarantine.get(quarantined.size()).toString(), n));
-    assertEquals(quarantined, counts(spark, lake, quarantine));
+    Map<String, Long> actual = new LinkedHashMap<>();
+    quarantine.forEach(
+        t -> actual.put(t.toString(), lake.exists(spark, t) ? lake.read(spark, t).count() : 0L));
+    assertEquals(quarantined, actual);
 
     assertEquals(
         List.of(
-            expect("999", List.of("unknown_product")),
             expect("100", List.of("negative_quantity")),
             // "9,9,9": the reader fills the first three of eleven fields, the rest are missing
             expect(
@@ -111,6 +132,37 @@ class SilverJobTest {
             lake.read(spark, Tables.quarantine("transactions"))
                 .orderBy(col("_corrupt_record").asc_nulls_first(), col("product_id").desc())
                 .select("product_id", "failed_rules")));
+
+    // late-arriving dimensions and a derived field off the calendar: kept, flagged
+    assertEquals(
+        List.of(
+            expect("silver.campaign_households", 9L, List.of("unknown_household")),
+            expect("silver.campaign_households", 2L, List.of("unknown_campaign")),
+            expect("silver.coupons", 999L, List.of("unknown_product")),
+            expect("silver.promotions", 200L, List.of("week_out_of_range")),
+            expect("silver.transactions", 999L, List.of("unknown_product"))),
+        values(
+            flagged(
+                    spark,
+                    lake,
+                    Tables.SILVER_CAMPAIGN_HOUSEHOLDS,
+                    "household_id",
+                    "unknown_household")
+                .union(
+                    flagged(
+                        spark,
+                        lake,
+                        Tables.SILVER_CAMPAIGN_HOUSEHOLDS,
+                        "campaign_id",
+                        "unknown_campaign"))
+                .union(flagged(spark, lake, Tables.SILVER_COUPONS, "product_id", "unknown_product"))
+                .union(
+                    flagged(
+                        spark, lake, Tables.SILVER_PROMOTIONS, "product_id", "week_out_of_range"))
+                .union(
+                    flagged(
+                        spark, lake, Tables.SILVER_TRANSACTIONS, "product_id", "unknown_product"))
+                .orderBy(col("table"), col("key").desc())));
 
     assertEquals(
         List.of(
@@ -135,6 +187,13 @@ class SilverJobTest {
                 1,
                 new BigDecimal("1.00"),
                 new BigDecimal("0.00"),
+                Date.valueOf("2017-01-29")),
+            expect(
+                1002L,
+                999L,
+                1,
+                new BigDecimal("1.00"),
+                new BigDecimal("0.00"),
                 Date.valueOf("2017-01-29"))),
         values(
             lake.read(spark, Tables.SILVER_TRANSACTIONS)
@@ -154,19 +213,25 @@ class SilverJobTest {
                 .select("household_id", "has_demographics", "age")));
 
     List<TableId> written = new ArrayList<>(SilverJob.OUTPUTS);
-    written.addAll(quarantine);
+    written.addAll(quarantine.stream().filter(t -> lake.exists(spark, t)).toList());
     Map<String, Long> before = versions(spark, lake, written);
     StageResult rerun = Stages.execute(new SilverJob(), spark, ctx);
     assertTrue(rerun.upToDate());
     assertEquals(before, versions(spark, lake, written));
 
     assertEquals(
-        List.of(expect("succeeded", 24L, 17L, 9L, 1L), expect("up_to_date", 0L, 0L, 0L, 0L)),
+        List.of(
+            expect("succeeded", 24L, 23L, 5L, 3L, 1L), expect("up_to_date", 0L, 0L, 0L, 0L, 0L)),
         values(
             lake.read(spark, Tables.OPS_PIPELINE_RUNS)
                 .filter(col("stage").equalTo("silver"))
                 .orderBy("started_at")
                 .select(
-                    "status", "rows_read", "rows_written", "rows_quarantined", "rows_duplicate")));
+                    "status",
+                    "rows_read",
+                    "rows_written",
+                    "rows_flagged",
+                    "rows_quarantined",
+                    "rows_duplicate")));
   }
 }

@@ -22,7 +22,10 @@ import java.util.zip.GZIPInputStream;
  * independent of Spark and of the pipeline's code.
  */
 public final class RawSample {
-  /** Household id to spend (to the cent) of the transactions whose product is in the catalogue. */
+  /**
+   * Household id to spend (to the cent) of every valid transaction line, those whose product is not
+   * in the catalogue included (a late-arriving dimension is still a sale).
+   */
   public final Map<Long, BigDecimal> spendByHousehold = new HashMap<>();
 
   /** Product id to the distinct baskets it appears in. */
@@ -32,6 +35,7 @@ public final class RawSample {
   public BigDecimal totalSpend = BigDecimal.ZERO.setScale(2);
   public long transactionLines;
   public long linesWithUnknownProduct;
+  public long quantity;
 
   public static RawSample read(Path sourcesDir) {
     RawSample s = new RawSample();
@@ -46,8 +50,8 @@ public final class RawSample {
       long product = wholeNumber(t.get(3));
       if (!catalogue.contains(product)) {
         s.linesWithUnknownProduct++;
-        continue;
       }
+      s.quantity += Long.parseLong(t.get(4));
       BigDecimal sales = new BigDecimal(t.get(5)).setScale(2, RoundingMode.HALF_UP);
       s.spendByHousehold.merge(household, sales, BigDecimal::add);
       s.totalSpend = s.totalSpend.add(sales);
@@ -67,12 +71,12 @@ public final class RawSample {
   }
 
   /** Ids in R's scientific notation ("9e+05") are whole numbers too. */
-  static long wholeNumber(String text) {
+  public static long wholeNumber(String text) {
     return new BigDecimal(text).longValueExact();
   }
 
   /** Data rows of a gzip CSV file whose fields hold no commas (true of these files). */
-  static List<List<String>> rows(Path file) {
+  public static List<List<String>> rows(Path file) {
     List<List<String>> rows = new ArrayList<>();
     try (BufferedReader in =
         new BufferedReader(

@@ -1,0 +1,90 @@
+"""Reads a lake and the serving database with PySpark, for the DAG run test; prints JSON.
+
+Run with the Python of the Spark distribution's virtualenv (bin/cluster makes it), not Airflow's:
+
+    python lake_check.py --jar JOBS_JAR --lake LAKE [--reference LAKE] [--jdbc-url URL] TABLE...
+
+For each table (layer.table): its rows, and with --reference the rows only one of the two lakes
+holds (multiset difference both ways, every column compared); with --jdbc-url the rows only the
+lake or only PostgreSQL's copy of the table holds (PostgreSQL's columns cast to the lake's types),
+and the count of ops.publish_log rows. The jobs jar gives the session Delta and the PostgreSQL
+driver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+
+def session(jar: str) -> SparkSession:
+    return (
+        SparkSession.builder.master("local[1]")
+        .appName("retail-lakehouse-dag-test-check")
+        .config("spark.jars", jar)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate()
+    )
+
+
+def differences(left: DataFrame, right: DataFrame) -> tuple[int, int]:
+    """Rows only in left, rows only in right, counting duplicates (EXCEPT ALL both ways)."""
+    return left.exceptAll(right).count(), right.exceptAll(left).count()
+
+
+def as_lake_types(served: DataFrame, lake: DataFrame) -> DataFrame:
+    """PostgreSQL's copy with the lake's column order and types (numeric -> decimal(12,2), ...)."""
+    return served.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in lake.schema.fields])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jar", required=True)
+    parser.add_argument("--lake", required=True)
+    parser.add_argument("--reference")
+    parser.add_argument("--jdbc-url")
+    parser.add_argument("tables", nargs="+")
+    args = parser.parse_args()
+
+    spark = session(args.jar)
+    spark.sparkContext.setLogLevel("ERROR")
+    jdbc = {"user": os.environ.get("LAKEHOUSE_PG_USER", "postgres"), "driver": "org.postgresql.Driver"}
+    jdbc["password"] = os.environ.get("LAKEHOUSE_PG_PASSWORD", "")
+    report: dict[str, dict] = {}
+    for table in args.tables:
+        layer, name = table.split(".")
+        lake = spark.read.format("delta").load(f"{args.lake}/{layer}/{name}")
+        entry = {"rows": lake.count(), "columns": [f.simpleString() for f in lake.schema.fields]}
+        if args.reference:
+            reference = spark.read.format("delta").load(f"{args.reference}/{layer}/{name}")
+            entry["reference_rows"] = reference.count()
+            entry["reference_columns"] = [f.simpleString() for f in reference.schema.fields]
+            if entry["columns"] == entry["reference_columns"]:
+                entry["only_in_lake"], entry["only_in_reference"] = differences(lake, reference)
+        if args.jdbc_url:
+            served = spark.read.jdbc(args.jdbc_url, f"{layer}.{name}", properties=jdbc)
+            entry["served_rows"] = served.count()
+            entry["only_in_lake_not_served"], entry["only_served"] = differences(
+                lake, as_lake_types(served, lake)
+            )
+        report[table] = entry
+    if args.jdbc_url:
+        log = spark.read.jdbc(args.jdbc_url, "ops.publish_log", properties=jdbc)
+        report["ops.publish_log"] = {"rows": log.count()}
+    json.dump(report, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+package com.retail.lakehouse.jobs.recommend;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import com.retail.lakehouse.common.config.Settings;
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.Tables;
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** The recommenders by name ({@link Settings.Recommendations#MODELS}), one output shape. */
+public final class Models {
+  private Models() {}
+
+  /**
+   * The named model's top-N per household from the lines given (the history up to the moment
+   * recommended for) and, for {@code rules} and {@code blend}, rules mined from that history.
+   *
+   * @return {@code household_id, rank, product_id, item, score, lift, because}
+   */
+  public static Dataset<Row> recommend(
+      String model, Dataset<Row> lines, Dataset<Row> rules, Settings.Recommendations p) {
+    return switch (model) {
+      case "rules" -> rules(lines, rules, p);
+      case "buy-again" -> Baselines.buyAgain(lines, p.topN());
+      case "popular" -> Baselines.popular(lines, p.topN());
+      case "als" -> AlsRecommender.recommend(lines, p.topN());
+      case "blend" ->
+          blend(
+              Baselines.buyAgain(lines, p.topN()),
+              rules(lines, rules, p),
+              Math.min(p.blendBuyAgainSlots(), p.topN()),
+              p.topN());
+      default -> throw new IllegalArgumentException("unknown model " + model);
+    };
+  }
+
+  /**
+   * The transaction lines dated on or before {@code date} with the item they are mined at: {@code
+   * household_id, basket_id, product_id, item, transaction_timestamp, transaction_date}.
+   */
+  public static Dataset<Row> history(
+      SparkSession spark, Lake lake, LocalDate date, String itemLevel) {
+    return BasketMining.withItem(
+            lake.read(spark, Tables.SILVER_TRANSACTIONS)
+                .filter(col("transaction_date").leq(lit(Date.valueOf(date)))),
+            lake.read(spark, Tables.SILVER_PRODUCTS),
+            itemLevel)
+        .select(
+            "household_id",
+            "basket_id",
+            "product_id",
+            "item",
+            "transaction_timestamp",
+            "transaction_date");
+  }
+
+  /** Whether the model needs mined rules. */
+  public static boolean usesRules(String model) {
+    return model.equals("rules") || model.equals("blend");
+  }
+
+  private static Dataset<Row> rules(
+      Dataset<Row> lines, Dataset<Row> rules, Settings.Recommendations p) {
+    return Recommender.recommend(
+        lines, rules, p.recentBaskets(), p.mining().maxAntecedentSize(), p.topN());
+  }
+
+  /**
+   * The first {@code firstSlots} of {@code first}'s list, then {@code second}'s in its order (a
+   * product already listed is skipped; {@code first}'s further ones fill what {@code second} leaves
+   * empty), cut at {@code topN}.
+   */
+  static Dataset<Row> blend(Dataset<Row> first, Dataset<Row> second, int firstSlots, int topN) {
+    Column order = col("rank");
+    Dataset<Row> both =
+        first
+            .withColumn("slot", when(order.leq(firstSlots), order).otherwise(order.plus(2L * topN)))
+            .unionByName(second.withColumn("slot", order.plus(firstSlots)));
+    Dataset<Row> once =
+        both.groupBy("household_id", "product_id")
+            .agg(
+                min(struct(col("slot"), col("item"), col("score"), col("lift"), col("because")))
+                    .as("b"))
+            .select(
+                col("household_id"),
+                col("product_id"),
+                col("b.slot").as("slot"),
+                col("b.item").as("item"),
+                col("b.score").as("score"),
+                col("b.lift").as("lift"),
+                col("b.because").as("because"));
+    return Recommender.rankBy(once, topN, col("slot"), col("product_id"));
+  }
+}

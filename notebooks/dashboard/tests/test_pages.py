@@ -1,0 +1,244 @@
+"""Each page's logic through Streamlit's AppTest, against the published sample.
+
+Expected figures come from the tests' own queries as the database's superuser, aggregated here in
+Python from plain rows (or read from another gold table), never from the dashboard's SQL.
+"""
+
+import base64
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import DASHBOARD
+from streamlit.testing.v1 import AppTest
+
+from board import geo
+
+PAGES = ["overview", "products", "customers", "baskets", "uk_map", "data_health"]
+
+
+def open_page(name: str) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD / "app.py"), default_timeout=60)
+    at.run()
+    if name != "overview":
+        at.switch_page(f"views/{name}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The figure drawn under `key`, its traces' typed arrays decoded to lists."""
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-" + key)]
+    assert len(found) == 1, f"chart {key} not drawn; drawn: {[c.proto.id for c in at.get('plotly_chart')]}"
+    return json.loads(found[0].proto.spec, object_hook=decoded)
+
+
+def decoded(value: dict):
+    """Plotly writes numeric arrays as {"dtype", "bdata"} (base64 of the raw values)."""
+    if set(value) >= {"dtype", "bdata"}:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return value
+
+
+def messages(at: AppTest) -> list[str]:
+    return [m.body for m in [*at.error, *at.warning, *at.info]]
+
+
+def money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+@pytest.fixture(scope="module")
+def daily(served) -> pd.DataFrame:
+    rows = served.sql("SELECT sales_date, department, revenue, baskets FROM gold.sales_by_day_department")
+    frame = pd.DataFrame(rows, columns=["sales_date", "department", "revenue", "baskets"])
+    return frame.assign(revenue=frame["revenue"].astype(float))
+
+
+def totals(daily: pd.DataFrame, start, end, departments=()) -> tuple[float, int]:
+    chosen = daily[(daily["sales_date"] >= start) & (daily["sales_date"] <= end)]
+    if departments:
+        chosen = chosen[chosen["department"].isin(departments)]
+    return round(chosen["revenue"].sum(), 2), int(chosen["baskets"].sum())
+
+
+def test_overview_follows_the_dates_and_departments(served, daily):
+    first, last = daily["sales_date"].min(), daily["sales_date"].max()
+    at = open_page("overview")
+    revenue, baskets = totals(daily, first, last)
+    assert metrics(at)["Sales"] == money(revenue)
+    assert metrics(at)["Baskets"] == f"{baskets:,}"
+    weekly = chart(at, "overview-weekly")["data"][0]
+    assert sum(weekly["y"]) == pytest.approx(revenue, abs=0.01)
+
+    at.sidebar.multiselect(key="departments").set_value(["PRODUCE"]).run()
+    produce, produce_baskets = totals(daily, first, last, ["PRODUCE"])
+    assert produce < revenue
+    assert metrics(at)["Sales"] == money(produce)
+    assert metrics(at)["Baskets"] == f"{produce_baskets:,}"
+
+    # March against the 31 days before it (29 January to 28 February)
+    at.sidebar.date_input(key="dates").set_value((dt.date(2017, 3, 1), dt.date(2017, 3, 31))).run()
+    march, _ = totals(daily, dt.date(2017, 3, 1), dt.date(2017, 3, 31), ["PRODUCE"])
+    before, _ = totals(daily, dt.date(2017, 1, 29), dt.date(2017, 2, 28), ["PRODUCE"])
+    sales = next(m for m in at.metric if m.label == "Sales")
+    assert sales.value == money(march)
+    assert sales.delta == f"{(march - before) / before:+.1%}"
+    assert not at.exception
+
+
+def test_overview_with_nothing_sold_says_so(served, daily):
+    # a day on which the department with the fewest selling days sold nothing
+    days = daily.groupby("department")["sales_date"].nunique().sort_values()
+    department = days.index[0]
+    sold = set(daily.loc[daily["department"] == department, "sales_date"])
+    quiet = next(d for d in sorted(set(daily["sales_date"])) if d not in sold)
+    at = open_page("overview")
+    at.sidebar.multiselect(key="departments").set_value([department]).run()
+    at.sidebar.date_input(key="dates").set_value((quiet, quiet)).run()
+    assert not at.exception
+    assert any(m.startswith(f"No sales from {quiet} to {quiet}, {department}") for m in messages(at)), (
+        messages(at)
+    )
+    assert "Sales" not in metrics(at)
+
+
+def test_products(served):
+    at = open_page("products")
+    if "sales_by_day_product" in served.tables():
+        # over every date, the most bought product is product_performance's first by baskets
+        top = served.sql("SELECT product_id, baskets FROM gold.product_performance WHERE rank_by_baskets = 1")
+        most = chart(at, "products-most")["data"]
+        assert most[0]["x"][0] == top[0][1]
+        assert most[0]["y"][0].endswith(f"#{top[0][0]}")
+        least = served.sql("SELECT min(baskets) FROM gold.product_performance")[0][0]
+        assert all(x == least for trace in chart(at, "products-least")["data"] for x in trace["x"])
+    else:
+        assert sum("sales_by_day_product is not published" in m for m in messages(at)) == 3
+    profit = served.sql("SELECT product_id, margin::float8, department FROM gold.product_profit")
+    best = max(profit, key=lambda r: (r[1], -r[0]))
+    bars = chart(at, "products-profit")["data"][0]
+    assert bars["x"][0] == pytest.approx(best[1]) and bars["y"][0].endswith(f"#{best[0]}")
+
+    department = best[2]
+    at.sidebar.multiselect(key="departments").set_value([department]).run()
+    shown = [y.rsplit("#", 1)[1] for y in chart(at, "products-profit")["data"][0]["y"]]
+    in_department = {str(r[0]) for r in profit if r[2] == department}
+    assert shown and set(shown) <= in_department
+
+
+def test_customers(served):
+    at = open_page("customers")
+    segments = Counter(r[0] for r in served.sql("SELECT rfm_segment FROM gold.customer_summary"))
+    bars = chart(at, "customers-households")["data"][0]
+    assert dict(zip(bars["x"], bars["y"], strict=True)) == dict(segments)
+
+    recommendations = defaultdict(list)
+    for household, rank, because in served.sql(
+        "SELECT household_id, rank, because FROM gold.customer_recommendations"
+    ):
+        recommendations[household].append((rank, because))
+    most = max(recommendations, key=lambda h: (len(recommendations[h]), -h))
+    assert at.number_input(key="household").value == most
+    rules = chart(at, "customers-recommendations")["data"][0]["y"]
+    expected = [" + ".join(because) for _, because in sorted(recommendations[most])]
+    assert [rule.split(" ⇒ ")[0] for rule in rules] == expected
+
+    everyone = {r[0] for r in served.sql("SELECT household_id FROM gold.customer_summary")}
+    without = min(everyone - set(recommendations))
+    at.number_input(key="household").set_value(without).run()
+    assert f"No recommendation for household {without}" in " ".join(messages(at))
+    at.number_input(key="household").set_value(999_999_999).run()
+    assert "No household 999999999 in customer_summary." in messages(at)
+    assert not at.exception
+
+
+def test_baskets(served):
+    at = open_page("baskets")
+    rules = served.sql("SELECT antecedent, consequent, lift FROM gold.association_rules")
+    top = chart(at, "baskets-top-rules")["data"][0]
+    assert top["x"][0] == pytest.approx(max(r[2] for r in rules))
+    assert len(top["x"]) == min(15, len(rules))
+
+    starts = Counter(item for antecedent, _, _ in rules for item in antecedent)
+    item = sorted(starts, key=lambda i: (-starts[i], i))[1]  # not the default, the runner-up
+    at.selectbox(key="basket_item").set_value(item).run()
+    consequents = {c for antecedent, c, _ in rules if item in antecedent}
+    shown = chart(at, "baskets-with-item")["data"][0]["y"]
+    assert set(shown) == consequents if len(consequents) <= 15 else set(shown) < consequents
+
+
+def test_uk_map(served):
+    at = open_page("uk_map")
+    regions = served.sql("SELECT postcode_area, revenue::float8 FROM gold.sales_by_region")
+    known = set(geo.centroids()["postcode_area"])
+    placed = sorted((r for r in regions if r[0] in known), key=lambda r: (-r[1], r[0]))
+    bars = chart(at, "map-top-areas")["data"][0]
+    assert list(bars["y"]) == [r[0] for r in placed][:15]
+    markers = [t for t in chart(at, "map-regions")["data"] if t.get("mode") == "markers+text"][0]
+    where = geo.centroids().set_index("postcode_area")
+    for area, lat, lon in zip(markers["text"], markers["lat"], markers["lon"], strict=True):
+        assert (lat, lon) == (where.loc[area, "latitude"], where.loc[area, "longitude"])
+
+
+def test_the_shipped_centroids_are_where_the_areas_are():
+    areas = geo.centroids().set_index("postcode_area")
+    assert len(areas) == 121
+    # hand-checked: each area's centroid lies in the part of the country it is named after
+    boxes = {
+        "SW": (51.40, 51.52, -0.25, -0.05),  # south-west London
+        "EH": (55.70, 56.05, -3.70, -2.70),  # Edinburgh and the Lothians
+        "BT": (54.00, 55.30, -8.20, -5.40),  # Northern Ireland
+        "ZE": (59.80, 60.90, -1.80, -0.70),  # Shetland
+        "TR": (49.90, 50.60, -6.40, -4.50),  # west Cornwall
+        "NR": (52.30, 53.00, 0.70, 1.80),  # Norwich and Norfolk
+    }
+    for area, (south, north, west, east) in boxes.items():
+        lat, lon = areas.loc[area, "latitude"], areas.loc[area, "longitude"]
+        assert south < lat < north and west < lon < east, (area, lat, lon)
+
+
+def test_data_health(served):
+    at = open_page("data_health")
+    logged = {r[0] for r in served.sql("SELECT table_name FROM ops.publish_log WHERE table_schema = 'gold'")}
+    assert set(chart(at, "health-published")["data"][0]["y"]) == logged
+    assert any(c.body.startswith("Data as of ") for c in at.caption)
+    tables = served.tables()
+    flagged = "quality_checks" in tables and served.sql(
+        "SELECT count(*) FROM gold.quality_checks WHERE rows_failed > 0"
+    )
+    for table, key, drawn in [
+        ("pipeline_runs", "health-runs", True),
+        ("quality_checks", "health-checks", flagged and flagged[0][0] > 0),
+        ("table_freshness", "health-freshness", True),
+    ]:
+        if table not in tables:
+            assert any(f"gold.{table} is not published" in m for m in messages(at)), messages(at)
+        elif drawn:
+            assert chart(at, key)["data"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_missing_table_is_a_message(served, monkeypatch, name):
+    monkeypatch.setenv("LAKEHOUSE_PG_SCHEMA", "public")  # readable, and holds none of the tables
+    at = open_page(name)
+    assert not at.get("plotly_chart")
+    assert any("is not published in this database yet" in m for m in messages(at)), messages(at)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_an_unreachable_database_is_a_message(served, monkeypatch, name):
+    monkeypatch.setenv("LAKEHOUSE_DASHBOARD_URL", "postgresql://retail_dashboard@127.0.0.1:9/postgres")
+    at = open_page(name)
+    assert not at.get("plotly_chart")
+    assert any(
+        m.startswith("The database at postgresql://127.0.0.1:9/postgres cannot be reached")
+        for m in messages(at)
+    )
