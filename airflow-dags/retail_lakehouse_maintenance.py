@@ -9,14 +9,13 @@ from pathlib import Path
 import pendulum
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import DAG, CronDataIntervalTimetable
+
 from retail_lakehouse import DELTA_SPARK_CONF, JAR, stage_args
 
 DAG_ID = "retail_lakehouse_maintenance"
 
 # The maintenance job as the jobs declare it, from the same generated file as the daily stages.
-MAINTENANCE = json.loads(Path(__file__).with_name("stages.json").read_text(encoding="utf-8"))[
-    "maintenance"
-]
+MAINTENANCE = json.loads(Path(__file__).with_name("stages.json").read_text(encoding="utf-8"))["maintenance"]
 
 with DAG(
     dag_id=DAG_ID,

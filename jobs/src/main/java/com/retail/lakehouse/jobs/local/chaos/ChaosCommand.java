@@ -1,5 +1,8 @@
 package com.retail.lakehouse.jobs.local.chaos;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
 import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.audit.RunAudit;
 import com.retail.lakehouse.common.cli.Job;
@@ -53,7 +56,16 @@ public final class ChaosCommand implements Command {
     Long seed;
 
     @Option(name = "--kills", metaVar = "N", usage = "kill points, spread over every stage")
-    int kills = 24;
+    int kills = 22;
+
+    @Option(
+        name = "--reference",
+        metaVar = "LAKE",
+        usage =
+            "the lake of an earlier undisturbed `bin/pipeline run --lake LAKE` on the same"
+                + " sources and date (its database in LAKE-postgres, not served meanwhile);"
+                + " default: one is run first")
+    File reference;
 
     @Option(name = "--sources", metaVar = "DIR", usage = "landing directory (default: the sample)")
     String sources;
@@ -68,7 +80,7 @@ public final class ChaosCommand implements Command {
     boolean keep;
 
     @Option(name = "--child-heap", metaVar = "SIZE", usage = "heap of each pipeline process")
-    String childHeap = "3g";
+    String childHeap = "2g";
 
     @Option(name = "--help", aliases = "-h", help = true, usage = "show this help")
     boolean help;
@@ -94,7 +106,10 @@ public final class ChaosCommand implements Command {
   @Override
   public int run(String[] args, Console console) throws Exception {
     Options o = console.parse(new Options(), args, name());
-    if (console.help(o, "chaos [--seed S] [--kills N] [--sources DIR] [--work DIR]", o.help)) {
+    if (console.help(
+        o,
+        "chaos [--seed S] [--kills N] [--reference LAKE] [--sources DIR] [--work DIR]",
+        o.help)) {
       return 0;
     }
     String home = System.getenv("LAKEHOUSE_HOME");
@@ -110,6 +125,10 @@ public final class ChaosCommand implements Command {
     if (o.kills < stages.size()) {
       throw new UserError("--kills must be at least " + stages.size() + ", one per stage");
     }
+    if (o.reference != null && !Files.isDirectory(o.reference.toPath().resolve("_locks"))) {
+      throw new UserError(
+          "--reference " + o.reference + " is not the lake of a bin/pipeline run (no _locks)");
+    }
     long seed = o.seed != null ? o.seed : new Random().nextLong();
     Path work =
         o.work != null ? o.work.toPath().toAbsolutePath() : Files.createTempDirectory("chaos-");
@@ -120,8 +139,13 @@ public final class ChaosCommand implements Command {
         seed, o.kills, stages.size(), settings.sourcesRoot(), date, seed, o.kills, work);
     long started = System.nanoTime();
     boolean passed;
-    try (EmbeddedDatabase server = EmbeddedDatabase.start(work.resolve("postgres"))) {
-      Run run = new Run(o, settings, date, work, server, home, out);
+    try (EmbeddedDatabase server = EmbeddedDatabase.start(work.resolve("postgres"));
+        EmbeddedDatabase served =
+            o.reference == null
+                ? null
+                : EmbeddedDatabase.start(
+                    EmbeddedDatabase.besideLake(o.reference.getAbsolutePath()))) {
+      Run run = new Run(o, settings, date, work, server, served, home, out);
       passed = run.all(seed, stages);
     }
     out.printf(
@@ -157,6 +181,7 @@ public final class ChaosCommand implements Command {
         String date,
         Path work,
         EmbeddedDatabase server,
+        EmbeddedDatabase served,
         String home,
         PrintStream out)
         throws Exception {
@@ -174,9 +199,13 @@ public final class ChaosCommand implements Command {
         st.execute("CREATE DATABASE reference");
         st.execute("CREATE DATABASE chaos");
       }
-      this.reference = database(admin, "reference");
+      this.reference = served != null ? served.postgres() : database(admin, "reference");
       this.chaos = database(admin, "chaos");
-      this.referenceLake = new Lake(work.resolve("reference/lake").toString());
+      this.referenceLake =
+          new Lake(
+              options.reference != null
+                  ? options.reference.getAbsolutePath()
+                  : work.resolve("reference/lake").toString());
       this.chaosLake = new Lake(work.resolve("chaos/lake").toString());
     }
 
@@ -186,20 +215,19 @@ public final class ChaosCommand implements Command {
     }
 
     boolean all(long seed, List<String> stages) throws Exception {
-      out.println("\n1. the undisturbed run (bin/pipeline run)");
-      Child.Outcome undisturbed =
-          Child.run(
-              command("run", referenceLake, reference, "undisturbed"),
-              environment(),
-              log("undisturbed"),
-              Optional.empty(),
-              Duration.ZERO);
-      if (undisturbed.exitCode() != 0) {
-        out.println("   the undisturbed run failed: " + undisturbed.lastError());
-        out.println("   see " + undisturbed.log());
-        return false;
+      if (options.reference == null) {
+        out.println("\n1. the undisturbed run (bin/pipeline run)");
+        Child.Outcome undisturbed = runToTheEnd(referenceLake, reference, "undisturbed");
+        if (undisturbed.exitCode() != 0) {
+          out.println("   the undisturbed run failed: " + undisturbed.lastError());
+          out.println("   see " + undisturbed.log());
+          return false;
+        }
+      } else {
+        out.println("\n1. the undisturbed run: the lake " + referenceLake.root());
       }
-      Map<String, Double> seconds = undisturbed.stageSeconds();
+      SparkSession spark = Sessions.create("retail-lakehouse-chaos", settings);
+      Map<String, Double> seconds = stageSeconds(spark);
       out.println(
           "   "
               + stages.stream()
@@ -208,14 +236,13 @@ public final class ChaosCommand implements Command {
 
       KillPlan plan = KillPlan.of(seed, options.kills, stages, seconds);
       out.printf(
-          "%n2. the same run into another lake and database, killed %d times%n", options.kills);
+          "%n2. bin/pipeline run into another lake and database, killed %d times,"
+              + " each rerun killed later%n",
+          options.kills);
       out.printf(
-          "   %3s  %-16s %9s %11s  %s%n",
-          "#", "stage", "planned", "killed at", "found after the kill");
-      SparkSession spark = Sessions.create("retail-lakehouse-chaos", settings);
-      for (String stage : stages) {
-        killAndRerun(spark, stage, plan.of(stage), seconds.getOrDefault(stage, 10.0));
-      }
+          "   %3s  %-16s %9s  %-16s %9s  %s%n",
+          "#", "planned in", "after", "killed in", "after", "found after the kill");
+      killAndRerun(spark, plan, seconds);
 
       out.println("\n3. the lake and the database after the kills, against the undisturbed run");
       compare(spark, stages);
@@ -223,7 +250,7 @@ public final class ChaosCommand implements Command {
       long stagesKilled =
           kills.stream()
               .filter(k -> k.outcome().killedInStage())
-              .map(Kill::stage)
+              .map(k -> k.outcome().killedIn())
               .distinct()
               .count();
       out.printf(
@@ -242,46 +269,63 @@ public final class ChaosCommand implements Command {
     }
 
     /**
-     * Kills the stage at each of its points, one process per point, each killed later into the
-     * stage than the one before; then runs it to its end. A stage that resumes where the killed run
-     * stopped (it only appends, or writes nothing to the lake: bronze, publish) is expected to take
-     * less time at each try, so its points are taken from what is left of its running time.
+     * Each stage's running time in the undisturbed run, from its audit: where the kill points of a
+     * stage fall.
      */
-    private void killAndRerun(
-        SparkSession spark, String stage, List<KillPlan.Point> points, double seconds)
+    private Map<String, Double> stageSeconds(SparkSession spark) {
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      for (Row r :
+          referenceLake
+              .read(spark, Tables.OPS_PIPELINE_RUNS)
+              .where(col("status").equalTo(RunAudit.SUCCEEDED))
+              .groupBy("stage")
+              .agg(max("duration_ms"))
+              .collectAsList()) { // one row per stage
+        seconds.put(r.getString(0), r.getLong(1) / 1000.0);
+      }
+      return seconds;
+    }
+
+    /**
+     * One {@code bin/pipeline run} per kill point, in the plan's order: each is killed at its point
+     * (a time after its stage starts), the next one reruns the pipeline, which passes over what is
+     * up to date and resumes, and is killed at the next point, later in the same stage or in a
+     * later stage. A stage that resumes where the killed run stopped (it only appends, or writes
+     * nothing to the lake: bronze, publish) takes less time at each try, so its points are taken
+     * from what is left of its running time. A last run goes to the end.
+     */
+    private void killAndRerun(SparkSession spark, KillPlan plan, Map<String, Double> seconds)
         throws Exception {
-      boolean resumes = resumes(stage);
-      double progress = 0;
-      for (KillPlan.Point p : points) {
-        double left = resumes ? Math.max(seconds - progress, 0.25 * seconds) : seconds;
+      Map<String, Double> progress = new LinkedHashMap<>();
+      for (KillPlan.Point p : plan.points()) {
+        double stageSeconds = seconds.getOrDefault(p.stage(), 10.0);
+        double left =
+            resumes(p.stage())
+                ? Math.max(
+                    stageSeconds - progress.getOrDefault(p.stage(), 0.0), 0.25 * stageSeconds)
+                : stageSeconds;
         Duration after = Duration.ofMillis(Math.round(p.fraction() * left * 1000));
         int number = kills.size() + 1;
         Child.Outcome outcome =
             Child.run(
-                command(stage, chaosLake, chaos, "chaos-" + number),
+                command(chaosLake, chaos, "chaos-" + number),
                 environment(),
-                log(String.format("%02d-%s", number, stage)),
-                Optional.of(stage),
+                log(String.format("%02d-%s", number, p.stage())),
+                Optional.of(p.stage()),
                 after);
-        if (outcome.killed()) {
-          progress += outcome.secondsIntoStage();
-        } else if (outcome.exitCode() != 0) {
-          problems.add(
-              "run " + number + " (" + stage + ") failed before its kill: " + outcome.lastError());
+        if (outcome.killedInStage()) {
+          progress.merge(outcome.killedIn(), outcome.secondsIntoStage(), Double::sum);
+        } else if (!outcome.killed() && outcome.exitCode() != 0) {
+          problems.add("run " + number + " failed before its kill: " + outcome.lastError());
         }
-        Kill kill = new Kill(number, stage, after.toMillis() / 1000.0, outcome, afterKill(spark));
+        Kill kill =
+            new Kill(number, p.stage(), after.toMillis() / 1000.0, outcome, afterKill(spark));
         kills.add(kill);
         print(kill);
       }
-      Child.Outcome rerun =
-          Child.run(
-              command(stage, chaosLake, chaos, "chaos-" + stage + "-to-the-end"),
-              environment(),
-              log(stage + "-to-the-end"),
-              Optional.empty(),
-              Duration.ZERO);
+      Child.Outcome rerun = runToTheEnd(chaosLake, chaos, "chaos-to-the-end");
       if (rerun.exitCode() != 0) {
-        problems.add(stage + " did not run to its end after the kills: " + rerun.lastError());
+        problems.add("the pipeline did not run to its end after the kills: " + rerun.lastError());
       }
     }
 
@@ -382,14 +426,19 @@ public final class ChaosCommand implements Command {
           continue;
         }
         List<String> rows =
-            statuses.getOrDefault("chaos-" + k.number() + "/" + k.stage(), List.of());
+            statuses.getOrDefault("chaos-" + k.number() + "/" + k.outcome().killedIn(), List.of());
         boolean failed =
             rows.size() == 1 && rows.get(0).startsWith(RunAudit.FAILED + ": " + RunAudit.KILLED);
         if (failed) {
           recorded++;
         } else {
           problems.add(
-              "the audit of killed run chaos-" + k.number() + " (" + k.stage() + ") is " + rows);
+              "the audit of killed run chaos-"
+                  + k.number()
+                  + " ("
+                  + k.outcome().killedIn()
+                  + ") is "
+                  + rows);
         }
       }
       out.printf(
@@ -414,20 +463,25 @@ public final class ChaosCommand implements Command {
 
     private void print(Kill k) {
       Child.Outcome o = k.outcome();
-      String at =
-          o.killed()
-              ? String.format("%.1f s", o.secondsIntoStage())
-                  + (o.killedInStage() ? "" : " (ended)")
-              : "not killed";
+      String killedIn =
+          o.killedInStage()
+              ? String.format("%-16s %7.1f s", o.killedIn(), o.secondsIntoStage())
+              : String.format("%-26s", o.killed() ? "(between stages)" : "(not killed: ended)");
       out.printf(
-          "   %3d  %-16s %7.1f s %11s  %s%n",
-          k.number(), k.stage(), k.planned(), at, String.join("; ", k.found()));
+          "   %3d  %-16s %7.1f s  %s  %s%n",
+          k.number(), k.stage(), k.planned(), killedIn, String.join("; ", k.found()));
     }
 
-    private List<String> command(String what, Lake lake, Postgres db, String runId) {
+    /** {@code bin/pipeline run} into the lake and database, not killed; its log named by run. */
+    private Child.Outcome runToTheEnd(Lake lake, Postgres db, String runId) {
+      return Child.run(
+          command(lake, db, runId), environment(), log(runId), Optional.empty(), Duration.ZERO);
+    }
+
+    private List<String> command(Lake lake, Postgres db, String runId) {
       return List.of(
           pipeline(),
-          what,
+          "run",
           "--lake",
           lake.root(),
           "--sources",

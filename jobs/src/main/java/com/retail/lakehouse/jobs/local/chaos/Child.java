@@ -27,21 +27,30 @@ final class Child {
   private static final Pattern STARTING = Pattern.compile("stage (\\w+) starting \\(run ");
   private static final Pattern ENDED = Pattern.compile("^(\\w+): (read [0-9,]+ rows|up to date)");
 
-  /** How a run ended: its exit code (-1 when killed), and what it said about its stages. */
+  /**
+   * How a run ended: its exit code (-1 when killed), the stage it was running when killed (null
+   * when it was killed between stages or not at all) and how long that stage had run, what it said
+   * about its stages.
+   */
   record Outcome(
       int exitCode,
       boolean killed,
-      boolean killedInStage,
+      String killedIn,
       double secondsIntoStage,
       Map<String, Double> stageSeconds,
       String lastError,
-      Path log) {}
+      Path log) {
+    boolean killedInStage() {
+      return killedIn != null;
+    }
+  }
 
   private Child() {}
 
   /**
    * Runs {@code command} to its end; when {@code killStage} is given, sends SIGKILL {@code
-   * killAfter} after that stage starts (if the process is still alive then).
+   * killAfter} after that stage starts (if the process is still alive then, in that stage or a
+   * later one).
    */
   static Outcome run(
       List<String> command,
@@ -62,7 +71,8 @@ final class Child {
     Map<String, Double> seconds = new LinkedHashMap<>();
     List<String> errors = new ArrayList<>();
     Thread killer = null;
-    boolean[] killed = new boolean[2]; // killed, killed while the stage ran
+    boolean[] killed = new boolean[1];
+    String[] killedIn = new String[1];
     double[] into = new double[1];
     try (BufferedReader out =
             new BufferedReader(
@@ -74,7 +84,9 @@ final class Child {
         Matcher start = STARTING.matcher(line);
         if (start.find()) {
           String stage = start.group(1);
-          started.put(stage, now);
+          synchronized (killed) {
+            started.put(stage, now);
+          }
           if (killStage.isPresent() && killStage.get().equals(stage) && killer == null) {
             killer =
                 new Thread(
@@ -87,8 +99,15 @@ final class Child {
                       synchronized (killed) {
                         if (process.isAlive()) {
                           killed[0] = true;
-                          killed[1] = !seconds.containsKey(stage);
-                          into[0] = (System.nanoTime() - started.get(stage)) / 1e9;
+                          // the stage running now: the last one started and not ended
+                          started.keySet().stream()
+                              .filter(s -> !seconds.containsKey(s))
+                              .reduce((a, b) -> b)
+                              .ifPresent(
+                                  s -> {
+                                    killedIn[0] = s;
+                                    into[0] = (System.nanoTime() - started.get(s)) / 1e9;
+                                  });
                           process.destroyForcibly(); // SIGKILL
                         }
                       }
@@ -129,7 +148,7 @@ final class Child {
       return new Outcome(
           killed[0] ? -1 : process.exitValue(),
           killed[0],
-          killed[1],
+          killedIn[0],
           into[0],
           Map.copyOf(seconds),
           errors.isEmpty() ? "" : errors.get(errors.size() - 1),
