@@ -30,6 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** The stage registry: its order and edges, the DAG's copy of it, and the graph's own checks. */
 class StagesTest {
 
+  /**
+   * run --from: the stages from the one named on, in run order; an unknown one is a usage error.
+   */
+  @Test
+  void fromAStageIsThatStageAndTheOnesAfterIt() {
+    assertEquals(
+        List.of("recommendations", "publish"),
+        Stages.GRAPH.from("recommendations").stream().map(Job::stage).toList());
+    assertEquals(
+        Stages.GRAPH.names(), Stages.GRAPH.from("bronze").stream().map(Job::stage).toList());
+    UserError e = assertThrows(UserError.class, () -> Stages.GRAPH.from("platinum"));
+    assertTrue(
+        e.getMessage().startsWith("--from platinum: no such stage (bronze, "), e.getMessage());
+  }
+
   /** The stage each stage must wait for, worked out by hand from the tables each one reads. */
   @Test
   void upstreamStagesAreThoseWhoseTablesEachReads() {

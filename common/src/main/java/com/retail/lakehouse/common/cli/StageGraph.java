@@ -95,6 +95,20 @@ public final class StageGraph {
     return ordered.stream().filter(j -> j.stage().equals(name)).findFirst();
   }
 
+  /**
+   * The stages from {@code name} on, in run order (to resume a run where it stopped); a usage error
+   * naming the stages when there is no such stage.
+   */
+  public List<Job> from(String name) {
+    List<String> names = names();
+    int first = names.indexOf(name);
+    if (first < 0) {
+      throw new com.retail.lakehouse.common.UserError(
+          "--from " + name + ": no such stage (" + String.join(", ", names) + ")");
+    }
+    return ordered.subList(first, ordered.size());
+  }
+
   /** The stage that writes the table, if any does. */
   public Optional<String> producerOf(TableId table) {
     return Optional.ofNullable(producers.get(table));

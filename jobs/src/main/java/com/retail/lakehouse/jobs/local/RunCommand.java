@@ -1,5 +1,6 @@
 package com.retail.lakehouse.jobs.local;
 
+import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.JobOptions;
@@ -10,6 +11,7 @@ import com.retail.lakehouse.jobs.Stages;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
+import org.kohsuke.args4j.Option;
 
 /**
  * {@code bin/pipeline run} (every stage, in the registry's order, then the run summary) and {@code
@@ -17,6 +19,15 @@ import org.apache.spark.sql.SparkSession;
  * started locally.
  */
 final class RunCommand implements Command {
+  /** The stage options, and for {@code run} where to start. */
+  static final class RunOptions extends JobOptions {
+    @Option(
+        name = "--from",
+        metaVar = "STAGE",
+        usage = "run: start at this stage (the ones before it are taken as done)")
+    String from;
+  }
+
   private final String name;
   private final String summary;
   private final Function<Console, List<Job>> jobs;
@@ -69,11 +80,17 @@ final class RunCommand implements Command {
 
   @Override
   public int run(String[] args, Console console) {
-    JobOptions options = console.parse(new JobOptions(), args, name);
+    RunOptions options = console.parse(new RunOptions(), args, name);
     if (console.help(options, name + " [options]", options.help)) {
       return 0;
     }
     List<Job> stages = jobs.apply(console);
+    if (options.from != null) {
+      if (!name.equals("run")) {
+        throw new UserError("--from is an option of run only");
+      }
+      stages = Stages.GRAPH.from(options.from);
+    }
     try (LocalServices services = LocalServices.start(options, stages, console)) {
       JobContext ctx = services.context();
       SparkSession spark = Sessions.create("retail-lakehouse-" + name, ctx.settings());

@@ -287,16 +287,19 @@ public final class ChaosCommand implements Command {
     }
 
     /**
-     * One {@code bin/pipeline run} per kill point, in the plan's order: each is killed at its point
-     * (a time after its stage starts), the next one reruns the pipeline, which passes over what is
-     * up to date and resumes, and is killed at the next point, later in the same stage or in a
-     * later stage. A stage that resumes where the killed run stopped (it only appends, or writes
-     * nothing to the lake: bronze, publish) takes less time at each try, so its points are taken
-     * from what is left of its running time. A last run goes to the end.
+     * One {@code bin/pipeline run --from STAGE} per kill point, in the plan's order: each is killed
+     * at its point (a time after its stage starts); the next one resumes from the stage the kill
+     * stopped (no process start spent on the stages done before it) and is killed at the next
+     * point, later in the same stage or in a later stage. A stage that resumes where the killed run
+     * stopped (it only appends, or writes nothing to the lake: bronze, publish) takes less time at
+     * each try, so its points are taken from what is left of its running time. A last run goes to
+     * the end.
      */
     private void killAndRerun(SparkSession spark, KillPlan plan, Map<String, Double> seconds)
         throws Exception {
       Map<String, Double> progress = new LinkedHashMap<>();
+      List<String> order = Stages.GRAPH.names();
+      String resumeFrom = order.get(0);
       for (KillPlan.Point p : plan.points()) {
         double stageSeconds = seconds.getOrDefault(p.stage(), 10.0);
         double left =
@@ -306,15 +309,23 @@ public final class ChaosCommand implements Command {
                 : stageSeconds;
         Duration after = Duration.ofMillis(Math.round(p.fraction() * left * 1000));
         int number = kills.size() + 1;
+        // from the stage the last kill stopped in (those before it are done), or the one planned
+        // if that comes first
+        String from = order.indexOf(p.stage()) < order.indexOf(resumeFrom) ? p.stage() : resumeFrom;
+        List<String> command = new ArrayList<>(command(chaosLake, chaos, "chaos-" + number));
+        command.addAll(List.of("--from", from));
         Child.Outcome outcome =
             Child.run(
-                command(chaosLake, chaos, "chaos-" + number),
+                command,
                 environment(),
                 log(String.format("%02d-%s", number, p.stage())),
                 Optional.of(p.stage()),
                 after);
         if (outcome.killedInStage()) {
           progress.merge(outcome.killedIn(), outcome.secondsIntoStage(), Double::sum);
+          resumeFrom = outcome.killedIn();
+        } else if (outcome.killed()) {
+          resumeFrom = from; // between two stages: resumed from where it started
         } else if (!outcome.killed() && outcome.exitCode() != 0) {
           problems.add("run " + number + " failed before its kill: " + outcome.lastError());
         }
