@@ -353,7 +353,8 @@ public final class ChaosCommand implements Command {
      */
     private List<String> afterKill(SparkSession spark) throws Exception {
       List<String> found = new ArrayList<>();
-      for (TableId t : chaosLake.tables(spark)) {
+      List<TableId> committed = chaosLake.tables(spark);
+      for (TableId t : committed) {
         try {
           chaosLake.read(spark, t).schema();
         } catch (Exception e) {
@@ -365,7 +366,7 @@ public final class ChaosCommand implements Command {
         found.add("no commit yet: " + uncommitted.stream().map(Object::toString).toList());
         if (!sqlChecked) {
           sqlChecked = true;
-          found.add(checkSql(uncommitted));
+          found.add(checkSql(uncommitted, committed));
         }
       }
       List<String> staging = Fingerprints.stagingLeft(chaos, SCHEMA);
@@ -378,18 +379,18 @@ public final class ChaosCommand implements Command {
       return found;
     }
 
-    /** {@code bin/pipeline sql} over a lake with a table without a commit: answers and warns. */
-    private String checkSql(List<TableId> uncommitted) {
+    /**
+     * {@code bin/pipeline sql} over a lake with a table without a commit: answers (a committed
+     * table's count, when there is one) and warns.
+     */
+    private String checkSql(List<TableId> uncommitted, List<TableId> committed) {
+      String query =
+          committed.isEmpty()
+              ? "SELECT 1 AS n"
+              : "SELECT count(*) AS n FROM " + committed.get(0); // layer.table, checked names
       Child.Outcome sql =
           Child.run(
-              List.of(
-                  pipeline(),
-                  "sql",
-                  "--lake",
-                  chaosLake.root(),
-                  "--format",
-                  "csv",
-                  "SELECT count(*) AS n FROM ops.pipeline_runs"),
+              List.of(pipeline(), "sql", "--lake", chaosLake.root(), "--format", "csv", query),
               environment(),
               log("sql-check"),
               Optional.empty(),
