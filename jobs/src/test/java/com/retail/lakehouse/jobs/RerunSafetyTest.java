@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.retail.lakehouse.common.RunFailure;
+import com.retail.lakehouse.common.audit.RunAudit;
 import com.retail.lakehouse.common.cli.Job;
 import com.retail.lakehouse.common.cli.JobContext;
 import com.retail.lakehouse.common.cli.StageResult;
 import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.StageLock;
 import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.jobs.support.TestContexts;
@@ -160,6 +162,49 @@ class RerunSafetyTest {
             .orderBy("household_id")
             .as(org.apache.spark.sql.Encoders.LONG())
             .collectAsList());
+  }
+
+  @Test
+  void aRunKilledInAStageIsRecordedAsFailedByTheRunThatFindsIt() throws Exception {
+    Path lake = copy(silverLake, dir.resolve("killed-run"));
+    StageLock.Holder killed =
+        new StageLock.Holder(
+            "killed-run",
+            "gold",
+            "2017-02-01",
+            "host-a",
+            4242,
+            java.time.Instant.parse("2026-01-01T10:00:00Z"),
+            "nonce");
+    RunAudit.recordKilled(
+        spark,
+        context(lake, "finder", "2017-02-01", "0s"),
+        new StageLock.DeadHolder(killed, java.time.Instant.parse("2026-01-01T10:00:30Z")));
+
+    Row r =
+        new Lake(lake.toString())
+            .read(spark, Tables.OPS_PIPELINE_RUNS)
+            .where("run_id = 'killed-run'")
+            .selectExpr(
+                "stage",
+                "status",
+                "duration_ms",
+                "rows_written",
+                "rows_duplicate",
+                "error",
+                "details",
+                "warnings")
+            .first();
+    assertEquals("gold", r.getString(0));
+    assertEquals("failed", r.getString(1));
+    assertEquals(30_000L, r.getLong(2));
+    assertEquals(0L, r.getLong(3));
+    assertEquals(0L, r.getLong(4));
+    assertEquals(
+        "killed: pid 4242 on host-a ended without finishing the stage"
+            + " (last seen 2026-01-01T10:00:30Z); found by run finder",
+        r.getString(5));
+    assertTrue(r.isNullAt(6) && r.isNullAt(7));
   }
 
   /** Runs the job with each context at the same moment; each outcome is a result or a failure. */

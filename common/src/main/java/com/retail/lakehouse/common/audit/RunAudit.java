@@ -101,11 +101,12 @@ public final class RunAudit {
             Timestamp.from(lastSeen),
             lastSeen.toEpochMilli() - h.since().toEpochMilli(),
             FAILED,
-            0L,
-            0L,
-            0L,
-            0L,
-            null,
+            0L, // rows_read
+            0L, // rows_written
+            0L, // rows_flagged
+            0L, // rows_quarantined
+            0L, // rows_duplicate
+            null, // details
             KILLED
                 + ": pid "
                 + h.pid()
@@ -114,7 +115,8 @@ public final class RunAudit {
                 + " ended without finishing the stage (last seen "
                 + lastSeen
                 + "); found by run "
-                + ctx.runId());
+                + ctx.runId(),
+            null); // warnings
     ctx.lake()
         .append(Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
   }
