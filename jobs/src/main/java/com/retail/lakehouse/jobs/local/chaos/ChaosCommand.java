@@ -135,8 +135,16 @@ public final class ChaosCommand implements Command {
     PrintStream out = console.out();
     out.printf(
         "chaos: seed %d, %d kills over %d stages, sources %s, logical date %s%n"
-            + "       replay with: bin/chaos --seed %d --kills %d; work directory %s%n",
-        seed, o.kills, stages.size(), settings.sourcesRoot(), date, seed, o.kills, work);
+            + "       replay with: bin/chaos --seed %d --kills %d%s; work directory %s%n",
+        seed,
+        o.kills,
+        stages.size(),
+        settings.sourcesRoot(),
+        date,
+        seed,
+        o.kills,
+        o.sources == null ? "" : " --sources " + o.sources,
+        work);
     long started = System.nanoTime();
     boolean passed;
     try (EmbeddedDatabase server = EmbeddedDatabase.start(work.resolve("postgres"));
