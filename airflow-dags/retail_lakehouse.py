@@ -152,3 +152,50 @@ Secrets (`LAKEHOUSE_PG_PASSWORD`, `LAKEHOUSE_PII_KEY`) live in the worker's envi
     for stage in STAGES:
         for upstream in stage["upstream"]:
             tasks[upstream] >> tasks[stage["name"]]
+
+
+# The weekly maintenance, a DAG of its own (in this file: a second file importing this one would
+# define the daily DAG twice).
+MAINTENANCE_DAG_ID = "retail_lakehouse_maintenance"
+
+# The maintenance job as the jobs declare it, from the same generated file as the daily stages.
+MAINTENANCE = json.loads(STAGES_FILE.read_text(encoding="utf-8"))["maintenance"]
+
+with DAG(
+    dag_id=MAINTENANCE_DAG_ID,
+    description="Retail lakehouse: OPTIMIZE (Z-order) and VACUUM of every Delta table, weekly",
+    # Sundays at 03:00 UTC, after Saturday's daily run; the job takes each table's stage lock, so
+    # a daily run that overlaps it waits for that table, never the other way round for long.
+    schedule=CronDataIntervalTimetable("0 3 * * 0", timezone="UTC"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={
+        "owner": "data-platform",
+        "depends_on_past": False,
+        "retries": 1,
+        "retry_delay": timedelta(minutes=30),
+        "execution_timeout": timedelta(hours=6),
+    },
+    tags=["retail-lakehouse", "spark", "delta", "maintenance"],
+    doc_md="""
+### Retail lakehouse, weekly maintenance
+
+One `spark-submit` of the jobs jar's maintenance job: every table of the lake is compacted
+(`OPTIMIZE`, Z-ordered by the columns the gold queries and merges filter on) and vacuumed
+(`VACUUM`) with `maintenance.retention-hours` (168 at least). Its commits change no data, so no
+daily stage is recomputed and nothing is republished because of it. Same Variables as the daily
+DAG.
+""",
+) as maintenance_dag:
+    for job in MAINTENANCE:
+        SparkSubmitOperator(
+            task_id=job["name"],
+            conn_id="spark_default",
+            application=JAR,
+            java_class=job["main_class"],
+            application_args=stage_args(),
+            conf=DELTA_SPARK_CONF,
+            name=f"retail-lakehouse-{job['name']}-{{{{ ds_nodash }}}}",
+            doc_md=job["description"],
+        )
