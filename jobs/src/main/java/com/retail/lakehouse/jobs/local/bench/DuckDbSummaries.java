@@ -143,7 +143,7 @@ public final class DuckDbSummaries {
       stats.setProperty("lines_read", Long.toString(count(s, rawCount(transactions))));
       stats.setProperty("lines_kept", Long.toString(count(s, "SELECT count(*) FROM lines")));
       s.execute(
-          "COPY (SELECT basket_id, product_id FROM lines) TO '%s' (FORMAT parquet)"
+          "COPY (SELECT basket_id, product_id, transaction_date FROM lines) TO '%s' (FORMAT parquet)"
               .formatted(out.resolve("basket_lines.parquet")));
       s.execute(
           "COPY (%s) TO '%s' (FORMAT parquet)"
