@@ -265,6 +265,8 @@ public final class BenchCommand implements Command {
                   "--set",
                   "spark.conf.\"spark.eventLog.enabled\"=true",
                   "--set",
+                  "spark.conf.\"spark.eventLog.compress\"=false",
+                  "--set",
                   "spark.conf.\"spark.eventLog.dir\"=" + events.toUri()),
               dir);
       Map<String, long[]> stages = stageTimes(pipeline.output());
