@@ -60,14 +60,14 @@ def owner(starts: list[tuple[float, str]], when_ms: int) -> str:
 
 
 def first_stage_site(stage_infos: list) -> str:
-    """Where a job without a call site property was started: its first stage's name (for example
-    "count at BasketMining.java:117") and the first project frame of that stage's stack."""
-    if not stage_infos:
-        return ""
-    first = min(stage_infos, key=lambda s: s["Stage ID"])
-    frames = [f for f in (first.get("Details") or "").splitlines() if PROJECT_FRAME.search(f)]
+    """Where a job without a telling call site was started: the first of its stages' names that is
+    not a thread pool's frame (for example "count at BasketMining.java:117") and the first project
+    frame of its stages' stacks."""
+    stages = sorted(stage_infos, key=lambda s: s["Stage ID"])
+    names = [s.get("Stage Name") or "" for s in stages]
+    name = next((n for n in names if not n.startswith("$anonfun")), names[0] if names else "")
+    frames = [f for s in stages for f in (s.get("Details") or "").splitlines() if PROJECT_FRAME.search(f)]
     caller = PROJECT_FRAME.search(frames[0]).group(1) if frames else ""
-    name = first.get("Stage Name") or ""
     return f"{name} ({caller})" if caller else name
 
 
