@@ -38,7 +38,10 @@ def events(path: Path):
         with f.open(encoding="utf-8") as lines:
             for line in lines:
                 if line.strip():
-                    yield json.loads(line)
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError:  # the cut last line of a run still writing (or killed)
+                        print(f"(an unfinished event skipped in {f.name})", file=sys.stderr)
 
 
 def stage_starts(runner_log: Path, day: dt.date) -> list[tuple[float, str]]:
