@@ -11,6 +11,7 @@ passes over the same data, count() jobs and Delta commits show up by name.
 
 Run a pipeline with, for example:
   bin/pipeline run --set 'spark.conf."spark.eventLog.enabled"=true' \
+                   --set 'spark.conf."spark.eventLog.compress"=false' \
                    --set 'spark.conf."spark.eventLog.dir"=file:///tmp/events' 2>run.err
 """
 
@@ -21,15 +22,26 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+PROJECT_FRAME = re.compile(r"com\.retail\.lakehouse\.[\w.$]*?(\w+\.\w+)\((\w+\.java:\d+)\)")
 STAGE_START = re.compile(r"^(\d\d:\d\d:\d\d) INFO\s+JobRunner: stage (\w+) starting")
 
 
 def events(path: Path):
-    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    """The events of a log file or of a rolling log's directory (its events_* parts, in order)."""
+    files = sorted(f for f in path.iterdir() if f.name.startswith("events_")) if path.is_dir() else [path]
     for f in files:
+        if f.suffix in (".zstd", ".lz4", ".snappy", ".lzf"):
+            raise SystemExit(
+                f"error: {f} is compressed: decompress it (zstd -d) or run with"
+                " --set 'spark.conf.\"spark.eventLog.compress\"=false'"
+            )
         with f.open(encoding="utf-8") as lines:
             for line in lines:
-                yield json.loads(line)
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError:  # the cut last line of a run still writing (or killed)
+                        print(f"(an unfinished event skipped in {f.name})", file=sys.stderr)
 
 
 def stage_starts(runner_log: Path, day: dt.date) -> list[tuple[float, str]]:
@@ -50,6 +62,18 @@ def owner(starts: list[tuple[float, str]], when_ms: int) -> str:
     return name
 
 
+def first_stage_site(stage_infos: list) -> str:
+    """Where a job without a telling call site was started: the first of its stages' names that is
+    not a thread pool's frame (for example "count at BasketMining.java:117") and the first project
+    frame of its stages' stacks."""
+    stages = sorted(stage_infos, key=lambda s: s["Stage ID"])
+    names = [s.get("Stage Name") or "" for s in stages]
+    name = next((n for n in names if not n.startswith("$anonfun")), names[0] if names else "")
+    frames = [f for s in stages for f in (s.get("Details") or "").splitlines() if PROJECT_FRAME.search(f)]
+    caller = PROJECT_FRAME.search(frames[0]).group(1) if frames else ""
+    return f"{name} ({caller})" if caller else name
+
+
 def main(argv: list[str]) -> int:
     if len(argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
@@ -66,6 +90,8 @@ def main(argv: list[str]) -> int:
         if kind == "SparkListenerJobStart":
             props = e.get("Properties") or {}
             site = props.get("callSite.short") or ""
+            if not site or site.startswith("$anonfun"):  # a thread pool's frame says nothing
+                site = first_stage_site(e.get("Stage Infos") or []) or site
             desc = props.get("spark.job.description") or ""
             jobs[e["Job ID"]] = {
                 "start": e["Submission Time"],

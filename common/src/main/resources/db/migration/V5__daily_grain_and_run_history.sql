@@ -36,11 +36,12 @@ CREATE TABLE IF NOT EXISTS ${schema}.pipeline_runs (
   rows_quarantined bigint,
   rows_duplicate   bigint,
   error            text,
+  warnings         text[],
   CONSTRAINT pipeline_runs_pkey PRIMARY KEY (run_id, stage, started_at)
 );
 CREATE INDEX IF NOT EXISTS pipeline_runs_started_idx ON ${schema}.pipeline_runs (started_at);
 COMMENT ON TABLE ${schema}.pipeline_runs IS
-  'One row per stage run: status (succeeded, up_to_date, failed), duration and rows read, written, flagged, quarantined and removed as duplicates.';
+  'One row per stage run: status (succeeded, up_to_date, failed), duration and rows read, written, flagged, quarantined and removed as duplicates; the error of a failed run, and what a stage chose not to do (warnings).';
 
 CREATE TABLE IF NOT EXISTS ${schema}.quality_checks (
   run_id           text             NOT NULL,

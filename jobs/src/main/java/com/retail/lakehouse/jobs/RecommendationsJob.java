@@ -71,7 +71,14 @@ public final class RecommendationsJob implements Job {
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
     Settings.Recommendations p = ctx.settings().recommendations();
-    LocalDate date = ctx.logicalDate();
+    LocalDate date =
+        asOf(lake.fingerprint(spark, Tables.GOLD_CUSTOMER_RECOMMENDATIONS), ctx.logicalDate());
+    if (!date.equals(ctx.logicalDate())) {
+      LOG.info(
+          "recommendations are served as of {}: a run for {} (a backfill) keeps that date",
+          date,
+          ctx.logicalDate());
+    }
     LocalDate cutoff = HoldOut.cutoff(date, p);
     String mining = Fingerprint.of(spark, lake, MINING, miningKey(p.mining(), date), INPUTS);
     Optional<String> stored = lake.fingerprint(spark, Tables.GOLD_ASSOCIATION_RULES);
@@ -212,6 +219,30 @@ public final class RecommendationsJob implements Job {
    * Whether rules mined under {@code stored} (a mining fingerprint) serve the run of {@code date}:
    * same parameters, mined for a logical date not after it and less than {@code everyDays} before.
    */
+  /**
+   * The date recommendations are computed as of: the logical date, or the later date the stored
+   * recommendations were computed for (as gold's as-of date: a backfill of an earlier date folds
+   * its data in but does not take the served recommendations back in time).
+   */
+  static LocalDate asOf(Optional<String> storedFingerprint, LocalDate logicalDate) {
+    String marker = "|date=";
+    return storedFingerprint
+        .filter(f -> f.startsWith(SPEC.name() + "|") && f.contains(marker))
+        .map(f -> f.substring(f.indexOf(marker) + marker.length()))
+        .map(rest -> rest.substring(0, Math.max(0, rest.indexOf('|'))))
+        .flatMap(RecommendationsJob::parseDate)
+        .filter(stored -> stored.isAfter(logicalDate))
+        .orElse(logicalDate);
+  }
+
+  private static Optional<LocalDate> parseDate(String text) {
+    try {
+      return Optional.of(LocalDate.parse(text));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
   static boolean reusable(String stored, Settings.Mining m, LocalDate date, int everyDays) {
     String prefix = MINING + "|" + m + "|mined-for=";
     if (!stored.startsWith(prefix)) {

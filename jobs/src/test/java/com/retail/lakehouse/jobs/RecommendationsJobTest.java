@@ -1,5 +1,6 @@
 package com.retail.lakehouse.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import com.retail.lakehouse.common.config.ConfigLoader;
 import com.retail.lakehouse.common.config.Settings;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The mining cadence: stored rules serve the runs of the next mine-every-days days. */
@@ -55,5 +57,20 @@ class RecommendationsJobTest {
             next,
             7));
     assertFalse(RecommendationsJob.reusable("something else", mining(), next, 7));
+  }
+
+  @Test
+  void aBackfillKeepsTheLaterDateTheRecommendationsWereComputedFor() {
+    String stored =
+        "recommendations|Recommendations[model=blend, topN=10]|date=2018-01-02|rules=x|silver@3";
+    LocalDate jan1 = LocalDate.parse("2018-01-01");
+    LocalDate jan2 = LocalDate.parse("2018-01-02");
+    LocalDate jan3 = LocalDate.parse("2018-01-03");
+    assertEquals(jan2, RecommendationsJob.asOf(Optional.of(stored), jan1));
+    assertEquals(jan2, RecommendationsJob.asOf(Optional.of(stored), jan2));
+    assertEquals(jan3, RecommendationsJob.asOf(Optional.of(stored), jan3));
+    assertEquals(jan1, RecommendationsJob.asOf(Optional.empty(), jan1));
+    assertEquals(
+        jan1, RecommendationsJob.asOf(Optional.of("another stage|date=2019-01-01|"), jan1));
   }
 }

@@ -109,9 +109,10 @@ public final class BasketMining {
             .setMinSupport(fpGrowthSupport(minSupport, total))
             .setMinConfidence(confidence.isCount() ? 0.0 : confidence.fraction().doubleValue())
             .fit(baskets);
+    // the model's itemsets are lazy, and its rules read them again: kept, FP-Growth runs once
+    Dataset<Row> mined = model.freqItemsets().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> itemsets =
-        model
-            .freqItemsets()
+        mined
             .select(
                 array_sort(col("items")).as("items"),
                 col("freq"),
@@ -138,6 +139,7 @@ public final class BasketMining {
             .persist(StorageLevel.MEMORY_AND_DISK());
     long rulesKept = rules.count();
     found.unpersist();
+    mined.unpersist();
     Dataset<Row> kept = itemsets;
     if (support > minSupport) {
       kept = itemsets.filter(col("freq").geq(support)).persist(StorageLevel.MEMORY_AND_DISK());

@@ -62,7 +62,7 @@ public final class DuckDbSummaries {
                try_cast(whole(b) AS BIGINT) basket_id, try_cast(whole(p) AS BIGINT) product_id,
                try_cast(whole(q) AS INTEGER) quantity, cents(v) sales_value,
                cents(rd) retail_disc, cents(cd) coupon_disc, cents(cmd) coupon_match_disc,
-               try_cast(whole(w) AS INTEGER) week, try_cast(ts AS TIMESTAMPTZ) ts_typed,
+               try_cast(whole(w) AS INTEGER) week_no, try_cast(ts AS TIMESTAMPTZ) ts_typed,
                h, s, b, p, q, v, rd, cd, cmd, w, ts, filename
         FROM raw
       )
@@ -73,7 +73,7 @@ public final class DuckDbSummaries {
         AND product_id IS NOT NULL AND quantity IS NOT NULL AND sales_value IS NOT NULL
         AND ts_typed IS NOT NULL
         AND (rd IS NULL OR retail_disc IS NOT NULL) AND (cd IS NULL OR coupon_disc IS NOT NULL)
-        AND (cmd IS NULL OR coupon_match_disc IS NOT NULL) AND (w IS NULL OR week IS NOT NULL)
+        AND (cmd IS NULL OR coupon_match_disc IS NOT NULL) AND (w IS NULL OR week_no IS NOT NULL)
         AND quantity >= 0 AND sales_value >= 0
         AND coalesce(retail_disc, 0) >= 0 AND coalesce(coupon_disc, 0) >= 0
         AND coalesce(coupon_match_disc, 0) >= 0
@@ -143,7 +143,7 @@ public final class DuckDbSummaries {
       stats.setProperty("lines_read", Long.toString(count(s, rawCount(transactions))));
       stats.setProperty("lines_kept", Long.toString(count(s, "SELECT count(*) FROM lines")));
       s.execute(
-          "COPY (SELECT basket_id, product_id FROM lines) TO '%s' (FORMAT parquet)"
+          "COPY (SELECT basket_id, product_id, transaction_date FROM lines) TO '%s' (FORMAT parquet)"
               .formatted(out.resolve("basket_lines.parquet")));
       s.execute(
           "COPY (%s) TO '%s' (FORMAT parquet)"
