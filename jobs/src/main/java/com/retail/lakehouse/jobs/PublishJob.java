@@ -170,8 +170,9 @@ public final class PublishJob implements Job {
       if (lake.exists(spark, table)) {
         Lake.Identity source = lake.identity(spark, table);
         var rows = lake.readAt(spark, table, source.version());
-        // the audit's map of details and list of warnings have no column in the serving table
-        rows = rows.drop("details", "warnings");
+        if (java.util.Arrays.asList(rows.columns()).contains("details")) {
+          rows = rows.drop("details");
+        }
         PostgresPublisher.Outcome outcome =
             publisher.publish(rows, table.name(), HISTORY_KEYS.get(table), source, runId);
         result.detail(table.name() + ".served", outcome.rows());
