@@ -228,7 +228,8 @@ class PublishFaultsTest {
     String schema = "publish_identity";
     Postgres db = TestDatabase.get();
     Lake a = new Lake(lakeDir.toString());
-    assertEquals(6, published(a, schema).size(), "first publish: every gold table");
+    assertEquals(
+        Tables.GOLD_TABLES.size(), published(a, schema).size(), "first publish: every gold table");
     assertEquals(List.of(), published(a, schema), "then up to date");
 
     // another lake whose tables have the same version numbers (0) and other rows
@@ -298,7 +299,11 @@ class PublishFaultsTest {
                     + schema
                     + "' ORDER BY table_name, published_at DESC")) {
       while (rs.next()) {
-        versions.put(rs.getString(1), rs.getLong(2));
+        // the gold tables (the run history served beside them moves with every stage run)
+        String table = rs.getString(1);
+        if (Tables.GOLD_TABLES.stream().anyMatch(t -> t.name().equals(table))) {
+          versions.put(table, rs.getLong(2));
+        }
       }
     }
     return versions;

@@ -55,6 +55,25 @@ class PublishHoldBackTest {
           Frames.of(g.ddl(), g.rows()),
           "first");
     }
+    lake.replace(
+        Tables.GOLD_SALES_BY_DAY_PRODUCT,
+        Frames.of(
+            "sales_date DATE, product_id BIGINT, department STRING, product_category STRING,"
+                + " product_type STRING, baskets BIGINT, households BIGINT, quantity BIGINT,"
+                + " revenue DECIMAL(12,2), discounts DECIMAL(12,2)",
+            new Object[] {
+              java.sql.Date.valueOf("2017-01-01"),
+              1004906L,
+              "PRODUCE",
+              "POTATOES",
+              "RUSSET",
+              1L,
+              1L,
+              2L,
+              new java.math.BigDecimal("3.98"),
+              new java.math.BigDecimal("0.00")
+            }),
+        "first");
     Stages.execute(new PublishJob(), spark, ctx);
     assertEquals(List.of("1|1|1004906", "1|2|null", "2|1|26190", "2|2|1"), served());
 
