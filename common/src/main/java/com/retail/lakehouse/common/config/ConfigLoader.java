@@ -45,11 +45,13 @@ public final class ConfigLoader {
               if (eq <= 0) {
                 throw new UserError("--set expects key=value (got '" + o + "')");
               }
-              // a key is a path of names (quoted names for Spark's dotted keys), nothing else
+              // a key is a path of names (quoted names for Spark's dotted keys and rule names such
+              // as
+              // "missing:store_id"), nothing else
               if (!o.substring(0, eq)
                   .trim()
                   .matches(
-                      "([A-Za-z0-9_-]+|\"[A-Za-z0-9_.-]+\")(\\.([A-Za-z0-9_-]+|\"[A-Za-z0-9_.-]+\"))*")) {
+                      "([A-Za-z0-9_-]+|\"[A-Za-z0-9_.:-]+\")(\\.([A-Za-z0-9_-]+|\"[A-Za-z0-9_.:-]+\"))*")) {
                 throw new UserError(
                     "--set key must be a configuration path such as postgres.schema (got '"
                         + o.substring(0, eq).trim()

@@ -19,6 +19,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
+  /** A --set key is a path of names, quoted names allowed; anything else could inject HOCON. */
+  @Test
+  void setKeysArePathsOfNamesAndNothingElse() {
+    Settings quoted =
+        ConfigLoader.load(
+            "local",
+            null,
+            List.of("quality.rules.transactions.\"missing:store_id\".severity=warn"));
+    assertEquals(
+        Optional.of(com.retail.lakehouse.common.quality.Severity.WARN),
+        quoted.quality().rules().get("transactions").get("missing:store_id").severity());
+    for (String key :
+        List.of(
+            "postgres.schema x",
+            "postgres.\"schema\" x",
+            "a.\"b\\\"c\"",
+            "postgres.schema}")) {
+      UserError e =
+          assertThrows(
+              UserError.class, () -> ConfigLoader.load("local", null, List.of(key + "=v")), key);
+      assertTrue(e.getMessage().startsWith("--set key must be a configuration path"), key);
+    }
+  }
+
   @Test
   void localDefaultsComeFromBaseAndLocal() {
     Settings s = ConfigLoader.load("local", null, List.of());
