@@ -31,11 +31,7 @@ class ConfigLoaderTest {
         Optional.of(com.retail.lakehouse.common.quality.Severity.WARN),
         quoted.quality().rules().get("transactions").get("missing:store_id").severity());
     for (String key :
-        List.of(
-            "postgres.schema x",
-            "postgres.\"schema\" x",
-            "a.\"b\\\"c\"",
-            "postgres.schema}")) {
+        List.of("postgres.schema x", "postgres.\"schema\" x", "a.\"b\\\"c\"", "postgres.schema}")) {
       UserError e =
           assertThrows(
               UserError.class, () -> ConfigLoader.load("local", null, List.of(key + "=v")), key);

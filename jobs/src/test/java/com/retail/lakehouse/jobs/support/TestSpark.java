@@ -19,7 +19,9 @@ public final class TestSpark {
               .config("spark.default.parallelism", "2")
               .config("spark.ui.enabled", "false")
               .config("spark.sql.session.timeZone", "UTC")
-              .config("spark.databricks.delta.snapshotPartitions", "2");
+              .config("spark.databricks.delta.snapshotPartitions", "2")
+              // VACUUM lists files in this many tasks (default 10,000)
+              .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
       Sessions.DELTA.forEach(builder::config);
       session = builder.getOrCreate();
     }
