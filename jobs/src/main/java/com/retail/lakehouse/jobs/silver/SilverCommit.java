@@ -66,7 +66,7 @@ final class SilverCommit {
   private void quarantine(SilverPlan.Batch b) {
     SilverSource s = b.source();
     result.read(s.name(), b.counts().rows()).quarantined(s.name(), b.quarantined());
-    if (b.full() && (b.quarantined() > 0 || lake.exists(spark, s.quarantine()))) {
+    if (b.full()) {
       lake.replace(s.quarantine(), b.quarantinedRows(), "silver full refresh");
     } else if (b.quarantined() > 0) {
       lake.appendOnce(s.quarantine(), b.quarantinedRows(), "silver:" + s.name(), b.bronzeVersion());
