@@ -3,12 +3,14 @@
 #
 # Creates airflow-dags/.venv on first use (and again whenever requirements.txt or constraints.txt
 # change), then runs ruff and pytest with a throw-away AIRFLOW_HOME on SQLite and no network.
-# Works from any directory; exits non-zero on the first failure.
+# Works from any directory; exits non-zero on the first failure. --setup-only makes the virtualenv
+# and stops (bin/test does it while Maven runs).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
 "$here/../bin/python-venv" "$venv" "$here/requirements.txt" "$here/constraints.txt"
+[[ "${1:-}" == "--setup-only" ]] && exit 0
 
 airflow_home="$(mktemp -d "${TMPDIR:-/tmp}/airflow-home.XXXXXX")"
 trap 'rm -rf "$airflow_home"' EXIT

@@ -9,7 +9,7 @@
 #
 # LAKEHOUSE_NOTEBOOK_LAKE=DIR reuses the lake of an earlier `bin/pipeline run --lake DIR` instead of
 # running the pipeline (its database DIR-postgres must not be served by another process meanwhile).
-# Arguments are passed to pytest (e.g. -k sales).
+# Arguments are passed to pytest (e.g. -k sales); --setup-only makes the virtualenv and stops.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +27,7 @@ step() {
 
 "$home/bin/python-venv" "$venv" "$here/requirements.txt"
 step "virtualenv ready"
+[[ "${1:-}" == "--setup-only" ]] && exit 0
 
 cd "$here"
 # the dashboard (its own virtualenv, lint and tests: dashboard/run-tests.sh) is left out

@@ -7,8 +7,8 @@ Run with the Python of the Spark distribution's virtualenv (bin/cluster makes it
 For each table (layer.table): its rows, and with --reference the rows only one of the two lakes
 holds (multiset difference both ways, every column compared); with --jdbc-url the rows only the
 lake or only PostgreSQL's copy of the table holds (PostgreSQL's columns cast to the lake's types),
-and the count of ops.publish_log rows. The jobs jar gives the session Delta and the PostgreSQL
-driver.
+and the count of ops.publish_log rows, in all and by published table (schema.table). The jobs
+jar gives the session Delta and the PostgreSQL driver.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from pyspark.sql import functions as F
 
 def session(jar: str) -> SparkSession:
     return (
-        SparkSession.builder.master("local[1]")
+        SparkSession.builder.master("local[2]")
         .appName("retail-lakehouse-dag-test-check")
         .config("spark.jars", jar)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
@@ -80,7 +81,11 @@ def main() -> int:
         report[table] = entry
     if args.jdbc_url:
         log = spark.read.jdbc(args.jdbc_url, "ops.publish_log", properties=jdbc)
-        report["ops.publish_log"] = {"rows": log.count()}
+        by_table = log.groupBy(F.concat_ws(".", "table_schema", "table_name").alias("t")).count()
+        report["ops.publish_log"] = {
+            "rows": log.count(),
+            "by_table": {row["t"]: row["count"] for row in by_table.collect()},
+        }
     json.dump(report, sys.stdout, indent=1)
     print()
     return 0

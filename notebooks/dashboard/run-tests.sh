@@ -11,7 +11,8 @@
 #
 # LAKEHOUSE_NOTEBOOK_LAKE=DIR reuses the lake of an earlier `bin/pipeline run --lake DIR` (bin/test
 # passes the one it made for the notebooks); otherwise the pipeline runs on the sample into a
-# temporary lake, removed on exit. Arguments are passed to pytest (e.g. -k overview).
+# temporary lake, removed on exit. Arguments are passed to pytest (e.g. -k overview); --setup-only
+# makes the virtualenv, installs chromium and stops.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +34,7 @@ if [[ ! -x /usr/bin/chromium ]]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 step "virtualenv and chromium ready"
+[[ "${1:-}" == "--setup-only" ]] && exit 0
 
 cd "$here"
 mapfile -t sources < <(find . -path ./.venv -prune -o -name '*.py' -print | sort)

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +34,6 @@ class MaintainJobTest {
   private static final String DATE = "2017-02-01";
   private final SparkSession spark = TestSpark.get();
 
-  @Disabled(
-      "known bug, not counted as done (issue 12): after maintain, the silver stage is not up to"
-          + " date (fails at the last loop); to be fixed before this test is enabled again")
   @Test
   void compactsAndVacuumsEveryTableWithoutChangingARowOrMakingAStageStale(@TempDir Path dir)
       throws Exception {

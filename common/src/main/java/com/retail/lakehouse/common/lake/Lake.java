@@ -44,7 +44,37 @@ public final class Lake {
   }
 
   public boolean exists(SparkSession spark, TableId table) {
+    if (DeltaTable.isDeltaTable(spark, path(table))) {
+      return true;
+    }
+    // Delta answers from the log it cached when this session first looked, which does not see a
+    // table another process has created since (a long-lived session, such as bin/chaos's driver):
+    // when the file system has a commit, the cached log is dropped and read again
+    if (!hasCommit(spark, table)) {
+      return false;
+    }
+    org.apache.spark.sql.delta.DeltaLog.invalidateCache(spark, new Path(path(table)));
     return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** Whether the table's {@code _delta_log} holds a commit or a checkpoint, on the file system. */
+  private boolean hasCommit(SparkSession spark, TableId table) {
+    Path log = new Path(path(table), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return false;
+      }
+      for (FileStatus f : fs.listStatus(log)) {
+        String name = f.getPath().getName();
+        if (name.matches("\\d{20}\\.json") || name.matches("\\d{20}\\.checkpoint.*\\.parquet")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + log, e);
+    }
   }
 
   public Dataset<Row> read(SparkSession spark, TableId table) {
@@ -164,6 +194,23 @@ public final class Lake {
   }
 
   /**
+   * Runs {@code merge} (a Delta MERGE into {@code table}) in a commit carrying {@code metadata}. A
+   * MERGE that changes no row commits nothing, which would leave the progress or fingerprint it
+   * carries unrecorded (the stage would then redo the same work at every run, never up to date):
+   * then an empty commit records {@code metadata} alone. Returns whether the MERGE committed.
+   */
+  public boolean mergeRecording(
+      SparkSession spark, TableId table, String metadata, Runnable merge) {
+    long before = version(spark, table);
+    withCommitMetadata(spark, metadata, merge);
+    if (version(spark, table) != before) {
+      return true;
+    }
+    commitMetadataOnly(table, metadata);
+    return false;
+  }
+
+  /**
    * Makes the table equal to {@code whole} (its complete new content) by a MERGE on the key: rows
    * that changed are updated, new keys inserted, vanished keys deleted, equal rows left alone. The
    * commit carries {@code metadata}. Returns the rows inserted, updated and deleted.
@@ -181,23 +228,24 @@ public final class Lake {
                     .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
                     .toList())
             + ")";
-    long before = version(spark, table);
-    withCommitMetadata(
-        spark,
-        metadata,
-        () ->
-            DeltaTable.forPath(spark, path(table))
-                .as("t")
-                .merge(source.as("s"), on)
-                .whenMatched(changed)
-                .updateAll()
-                .whenNotMatched()
-                .insertAll()
-                .whenNotMatchedBySource()
-                .delete()
-                .execute());
-    if (version(spark, table) == before) {
-      return commitMetadataOnly(table, metadata);
+    boolean committed =
+        mergeRecording(
+            spark,
+            table,
+            metadata,
+            () ->
+                DeltaTable.forPath(spark, path(table))
+                    .as("t")
+                    .merge(source.as("s"), on)
+                    .whenMatched(changed)
+                    .updateAll()
+                    .whenNotMatched()
+                    .insertAll()
+                    .whenNotMatchedBySource()
+                    .delete()
+                    .execute());
+    if (!committed) {
+      return 0;
     }
     return lastCommitMetric(spark, table, "numTargetRowsInserted")
         + lastCommitMetric(spark, table, "numTargetRowsUpdated")
@@ -218,10 +266,19 @@ public final class Lake {
     return lastCommitRows(rows.sparkSession(), table);
   }
 
-  /** A commit that changes no row and records {@code metadata} (a run that found nothing to do). */
+  /**
+   * A commit that changes no row and records {@code metadata} (a run that found nothing to do).
+   * Delta skips a commit without a file or metadata change unless told not to.
+   */
   public long commitMetadataOnly(TableId table, String metadata) {
     SparkSession spark = SparkSession.active();
-    append(table, read(spark, table).limit(0), metadata);
+    String key = "spark.databricks.delta.skipRecordingEmptyCommits";
+    spark.conf().set(key, "false");
+    try {
+      append(table, read(spark, table).limit(0), metadata);
+    } finally {
+      spark.conf().unset(key);
+    }
     return 0;
   }
 

@@ -192,13 +192,8 @@ public final class OrdersSilverJob implements Job {
     // order or removed as duplicates: read = kept + quarantined + dups.
     long quarantined = counts.quarantined();
     lake.replace(Tables.QUARANTINE_ORDERS, toQuarantine(checked), fingerprint);
-    Lake.withCommitMetadata(
-        spark,
-        fingerprint,
-        () -> {
-          mergeOrders(spark, lake, toSilverOrders(latest, pseudonym));
-          mergeLines(spark, lake, toOrderLines(latest));
-        });
+    mergeOrders(spark, lake, toSilverOrders(latest, pseudonym), fingerprint);
+    mergeLines(spark, lake, toOrderLines(latest), fingerprint);
     checked.unpersist();
     latest.unpersist();
     return new StageResult.Builder()
@@ -331,24 +326,32 @@ public final class OrdersSilverJob implements Job {
 
   // ---------------------------------------------------------------- writes
 
-  private static void mergeOrders(SparkSession spark, Lake lake, Dataset<Row> orders) {
+  /** Each write's commit carries the fingerprint, also when the MERGE changes no row. */
+  private static void mergeOrders(
+      SparkSession spark, Lake lake, Dataset<Row> orders, String fingerprint) {
     if (!lake.exists(spark, Tables.SILVER_ORDERS)) {
-      lake.append(Tables.SILVER_ORDERS, orders);
+      lake.append(Tables.SILVER_ORDERS, orders, fingerprint);
       return;
     }
-    DeltaTable.forPath(spark, lake.path(Tables.SILVER_ORDERS))
-        .as("t")
-        .merge(orders.as("s"), "t.order_id = s.order_id")
-        .whenMatched("s.updated_at > t.updated_at")
-        .updateAll()
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+    lake.mergeRecording(
+        spark,
+        Tables.SILVER_ORDERS,
+        fingerprint,
+        () ->
+            DeltaTable.forPath(spark, lake.path(Tables.SILVER_ORDERS))
+                .as("t")
+                .merge(orders.as("s"), "t.order_id = s.order_id")
+                .whenMatched("s.updated_at > t.updated_at")
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .execute());
   }
 
-  private static void mergeLines(SparkSession spark, Lake lake, Dataset<Row> lines) {
+  private static void mergeLines(
+      SparkSession spark, Lake lake, Dataset<Row> lines, String fingerprint) {
     if (!lake.exists(spark, Tables.SILVER_ORDER_LINES)) {
-      lake.append(Tables.SILVER_ORDER_LINES, lines);
+      lake.append(Tables.SILVER_ORDER_LINES, lines, fingerprint);
       return;
     }
     String changed =
@@ -358,15 +361,20 @@ public final class OrdersSilverJob implements Job {
                 .stream()
                 .map(c -> "NOT (t." + c + " <=> s." + c + ")")
                 .toList());
-    DeltaTable.forPath(spark, lake.path(Tables.SILVER_ORDER_LINES))
-        .as("t")
-        .merge(lines.as("s"), "t.order_id = s.order_id AND t.line_no = s.line_no")
-        .whenMatched(changed)
-        .updateAll()
-        .whenNotMatched()
-        .insertAll()
-        .whenNotMatchedBySource()
-        .delete()
-        .execute();
+    lake.mergeRecording(
+        spark,
+        Tables.SILVER_ORDER_LINES,
+        fingerprint,
+        () ->
+            DeltaTable.forPath(spark, lake.path(Tables.SILVER_ORDER_LINES))
+                .as("t")
+                .merge(lines.as("s"), "t.order_id = s.order_id AND t.line_no = s.line_no")
+                .whenMatched(changed)
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .whenNotMatchedBySource()
+                .delete()
+                .execute());
   }
 }

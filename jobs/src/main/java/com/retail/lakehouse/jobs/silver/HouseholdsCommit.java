@@ -63,21 +63,25 @@ final class HouseholdsCommit {
               .map(SilverPlan.Batch::toWrite)
               .orElseGet(() -> lake.read(spark, TARGET).filter("false").drop("has_demographics"));
       Dataset<Row> changed = Households.toHouseholds(newFacts, demo);
-      Lake.withCommitMetadata(
-          spark,
-          progress,
-          () ->
-              DeltaTable.forPath(spark, lake.path(TARGET))
-                  .as("t")
-                  .merge(changed.as("s"), "t.household_id = s.household_id")
-                  .whenMatched("s.has_demographics")
-                  .updateAll()
-                  .whenNotMatched()
-                  .insertAll()
-                  .execute());
+      boolean committed =
+          lake.mergeRecording(
+              spark,
+              TARGET,
+              progress,
+              () ->
+                  DeltaTable.forPath(spark, lake.path(TARGET))
+                      .as("t")
+                      .merge(changed.as("s"), "t.household_id = s.household_id")
+                      .whenMatched("s.has_demographics")
+                      .updateAll()
+                      .whenNotMatched()
+                      .insertAll()
+                      .execute());
       written =
-          lake.lastCommitMetric(spark, TARGET, "numTargetRowsInserted")
-              + lake.lastCommitMetric(spark, TARGET, "numTargetRowsUpdated");
+          committed
+              ? lake.lastCommitMetric(spark, TARGET, "numTargetRowsInserted")
+                  + lake.lastCommitMetric(spark, TARGET, "numTargetRowsUpdated")
+              : 0;
     }
     result.written(TARGET.name(), written);
     result.stat(new TableStat(TARGET.toString(), written, lake.read(spark, TARGET).count(), null));

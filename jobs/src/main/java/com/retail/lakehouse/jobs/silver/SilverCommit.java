@@ -97,7 +97,7 @@ final class SilverCommit {
     if (b.full() || !exists) {
       lake.replace(target, ordered(b.toWrite()), progress);
     } else if (b.written() == 0) {
-      lake.append(target, b.toWrite().limit(0), progress);
+      lake.commitMetadataOnly(target, progress);
     } else {
       SilverMerge.merge(spark, lake, source, b.toWrite(), b.range(), progress);
     }
@@ -156,28 +156,30 @@ final class SilverCommit {
           .inputs()
           .forEach((t, v) -> seen.put(com.retail.lakehouse.common.lake.TableId.of(t), v));
       seen.putAll(dims);
-      Lake.withCommitMetadata(
-          spark,
-          Progress.of(seen).toJson(),
-          () ->
-              DeltaTable.forPath(spark, lake.path(target))
-                  .as("t")
-                  .merge(
-                      keys.as("s"),
-                      "t."
-                          + ref.column()
-                          + " = s._resolved_key AND array_contains(t."
-                          + Cleaner.DQ_FLAGS
-                          + ", '"
-                          + ref.rule()
-                          + "')")
-                  .whenMatched()
-                  .updateExpr(
-                      Map.of(
-                          Cleaner.DQ_FLAGS,
-                          "array_remove(t." + Cleaner.DQ_FLAGS + ", '" + ref.rule() + "')"))
-                  .execute());
-      long resolved = lake.lastCommitMetric(spark, target, "numTargetRowsUpdated");
+      boolean committed =
+          lake.mergeRecording(
+              spark,
+              target,
+              Progress.of(seen).toJson(),
+              () ->
+                  DeltaTable.forPath(spark, lake.path(target))
+                      .as("t")
+                      .merge(
+                          keys.as("s"),
+                          "t."
+                              + ref.column()
+                              + " = s._resolved_key AND array_contains(t."
+                              + Cleaner.DQ_FLAGS
+                              + ", '"
+                              + ref.rule()
+                              + "')")
+                      .whenMatched()
+                      .updateExpr(
+                          Map.of(
+                              Cleaner.DQ_FLAGS,
+                              "array_remove(t." + Cleaner.DQ_FLAGS + ", '" + ref.rule() + "')"))
+                      .execute());
+      long resolved = committed ? lake.lastCommitMetric(spark, target, "numTargetRowsUpdated") : 0;
       LOG.info("{}: {} rows resolved by {}", target, resolved, ref.dimension());
       result.detail(source.name() + ".resolved." + ref.rule(), resolved);
       any = true;

@@ -99,7 +99,7 @@ public final class SilverMerge {
     if (metadata == null) {
       merge.run();
     } else {
-      com.retail.lakehouse.common.lake.Lake.withCommitMetadata(spark, metadata, merge);
+      lake.mergeRecording(spark, target, metadata, merge);
     }
   }
 

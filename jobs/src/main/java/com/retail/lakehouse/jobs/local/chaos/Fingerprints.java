@@ -39,19 +39,31 @@ import org.apache.spark.sql.types.StructField;
  *
  * <p>Columns that say when and by which run a row was written ({@code _ingested_at}, {@code
  * _batch_id}) differ between any two runs and are left out, as is the host and port of the shop API
- * in a raw page's {@code request} (each run starts its own simulated shop). {@code
- * ops.pipeline_runs} is the audit of the runs themselves and is checked apart.
+ * in a raw page's {@code request} (each run starts its own simulated shop). The run history is left
+ * out too, in the lake and served: {@code ops.pipeline_runs} is the audit of the runs themselves
+ * and is checked apart; the quality checks, table freshness and recommendation evaluations are logs
+ * of what each run did and when, so a run resumed after a kill, which finds part of its work
+ * committed, records other rows than one undisturbed run (the data they describe is compared table
+ * by table).
  */
 final class Fingerprints {
   private static final Set<String> RUN_COLUMNS = Set.of("_ingested_at", "_batch_id");
 
+  /** The run history: a log of each run, compared apart or not at all (see the class comment). */
+  static final Set<TableId> RUN_HISTORY =
+      Set.of(
+          Tables.OPS_PIPELINE_RUNS,
+          Tables.OPS_QUALITY_CHECKS,
+          Tables.OPS_TABLE_FRESHNESS,
+          Tables.OPS_RECOMMENDATION_EVALUATIONS);
+
   private Fingerprints() {}
 
-  /** Every table of the lake but the audit: "rows, checksum" by table. */
+  /** Every table of the lake but the run history: "rows, checksum" by table. */
   static Map<String, String> lake(SparkSession spark, Lake lake) {
     Map<String, String> figures = new TreeMap<>();
     for (TableId t : lake.tables(spark)) {
-      if (t.equals(Tables.OPS_PIPELINE_RUNS)) {
+      if (RUN_HISTORY.contains(t)) {
         continue;
       }
       Dataset<Row> rows = comparable(t, lake.read(spark, t));
@@ -85,7 +97,10 @@ final class Fingerprints {
         .toArray(Column[]::new);
   }
 
-  /** Every table of the serving schema: "rows, checksum" by table, from PostgreSQL itself. */
+  /**
+   * Every table of the serving schema but the served run history: "rows, checksum" by table, from
+   * PostgreSQL itself.
+   */
   static Map<String, String> serving(Postgres db, String schema) throws SQLException {
     if (!TableId.isIdentifier(schema)) {
       throw new IllegalArgumentException("not a schema name: " + schema);
@@ -94,6 +109,9 @@ final class Fingerprints {
     try (Connection c = db.connect();
         Statement st = c.createStatement()) {
       for (String table : tables(st, schema)) {
+        if (RUN_HISTORY.stream().anyMatch(t -> t.name().equals(table))) {
+          continue;
+        }
         try (ResultSet rs =
             st.executeQuery(
                 "SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 16))::bit(64)"
