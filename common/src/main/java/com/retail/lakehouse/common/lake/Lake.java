@@ -216,17 +216,24 @@ public final class Lake {
    * commit carries {@code metadata}. Returns the rows inserted, updated and deleted.
    */
   public long mergeWhole(TableId table, Dataset<Row> whole, List<String> key, String metadata) {
+    List<String> others =
+        java.util.Arrays.stream(whole.columns()).filter(c -> !key.contains(c)).toList();
+    return mergeWhole(table, whole, key, others, metadata);
+  }
+
+  /**
+   * As {@link #mergeWhole(TableId, Dataset, List, String)}, but a row counts as changed only when
+   * one of the {@code compared} columns differs (columns that record when a row was read do not).
+   */
+  public long mergeWhole(
+      TableId table, Dataset<Row> whole, List<String> key, List<String> compared, String metadata) {
     SparkSession spark = whole.sparkSession();
     Dataset<Row> source = whole.localCheckpoint();
     String on = String.join(" AND ", key.stream().map(k -> "t." + k + " = s." + k).toList());
     String changed =
         "NOT ("
             + String.join(
-                " AND ",
-                java.util.Arrays.stream(source.columns())
-                    .filter(c -> !key.contains(c))
-                    .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
-                    .toList())
+                " AND ", compared.stream().map(c -> "t.`" + c + "` <=> s.`" + c + "`").toList())
             + ")";
     boolean committed =
         mergeRecording(

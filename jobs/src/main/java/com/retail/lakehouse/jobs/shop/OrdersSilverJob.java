@@ -354,27 +354,11 @@ public final class OrdersSilverJob implements Job {
       lake.append(Tables.SILVER_ORDER_LINES, lines, fingerprint);
       return;
     }
-    String changed =
-        String.join(
-            " OR ",
-            List.of("sku", "product_id", "quantity", "unit_price", "unit_cost", "revenue", "cost")
-                .stream()
-                .map(c -> "NOT (t." + c + " <=> s." + c + ")")
-                .toList());
-    lake.mergeRecording(
-        spark,
+    lake.mergeWhole(
         Tables.SILVER_ORDER_LINES,
-        fingerprint,
-        () ->
-            DeltaTable.forPath(spark, lake.path(Tables.SILVER_ORDER_LINES))
-                .as("t")
-                .merge(lines.as("s"), "t.order_id = s.order_id AND t.line_no = s.line_no")
-                .whenMatched(changed)
-                .updateAll()
-                .whenNotMatched()
-                .insertAll()
-                .whenNotMatchedBySource()
-                .delete()
-                .execute());
+        lines,
+        List.of("order_id", "line_no"),
+        List.of("sku", "product_id", "quantity", "unit_price", "unit_cost", "revenue", "cost"),
+        fingerprint);
   }
 }
