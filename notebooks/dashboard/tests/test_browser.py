@@ -102,6 +102,12 @@ def test_a_department_changes_the_figures(served, page):
     sales = page.locator('[data-testid="stMetric"]').first.inner_text()
     assert sales.splitlines()[0] == "Sales"
     assert f"${expected[0][0]:,.2f}" in sales, sales
+    households = served.sql(
+        "SELECT count(DISTINCT household_id) FROM gold.sales_by_basket_department"
+        " WHERE department = 'PRODUCE'"
+    )[0][0]
+    shown = page.locator('[data-testid="stMetric"]', has_text="Households").first.inner_text()
+    assert shown.splitlines()[:2] == ["Households", f"{households:,}"], shown
     page.screenshot(path=str(SCREENSHOTS / "overview-produce.png"))
 
 

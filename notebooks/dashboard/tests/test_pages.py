@@ -72,13 +72,18 @@ def totals(daily: pd.DataFrame, start, end, departments=()) -> tuple[float, int]
 def test_overview_follows_the_dates_and_departments(served, daily):
     first, last = daily["sales_date"].min(), daily["sales_date"].max()
     at = open_page("overview")
-    revenue, baskets = totals(daily, first, last)
+    revenue, _ = totals(daily, first, last)
     assert metrics(at)["Sales"] == money(revenue)
+    # over every date and department, each basket and household once: the customer summary's
+    households, baskets = served.sql("SELECT count(*), sum(baskets) FROM gold.customer_summary")[0]
     assert metrics(at)["Baskets"] == f"{baskets:,}"
+    assert metrics(at)["Households"] == f"{households:,}"
+    assert metrics(at)["Spend per household"] == money(revenue / households)
     weekly = chart(at, "overview-weekly")["data"][0]
     assert sum(weekly["y"]) == pytest.approx(revenue, abs=0.01)
 
     at.sidebar.multiselect(key="departments").set_value(["PRODUCE"]).run()
+    # one department: a basket is in it on one day only, so the days' baskets add up exactly
     produce, produce_baskets = totals(daily, first, last, ["PRODUCE"])
     assert produce < revenue
     assert metrics(at)["Sales"] == money(produce)
@@ -91,6 +96,38 @@ def test_overview_follows_the_dates_and_departments(served, daily):
     sales = next(m for m in at.metric if m.label == "Sales")
     assert sales.value == money(march)
     assert sales.delta == f"{(march - before) / before:+.1%}"
+    assert not at.exception
+
+
+def test_overview_counts_each_household_once(served, daily):
+    # one day and one department: sales_by_day_department's own distinct count
+    day, department, households = served.sql(
+        "SELECT sales_date, department, households FROM gold.sales_by_day_department"
+        " ORDER BY households DESC, sales_date, department LIMIT 1"
+    )[0]
+    at = open_page("overview")
+    at.sidebar.multiselect(key="departments").set_value([department]).run()
+    at.sidebar.date_input(key="dates").set_value((day, day)).run()
+    assert metrics(at)["Households"] == f"{households:,}"
+
+    # March, two departments: the union of each department's buyers, from plain rows; fewer than
+    # the household-days the table by day adds up to
+    march = (dt.date(2017, 3, 1), dt.date(2017, 3, 31))
+    rows = served.sql(
+        "SELECT DISTINCT department, household_id FROM gold.sales_by_basket_department"
+        " WHERE sales_date BETWEEN %(start)s AND %(end)s AND department IN ('PRODUCE', 'GROCERY')",
+        {"start": march[0], "end": march[1]},
+    )
+    buyers = {household for _, household in rows}
+    household_days = served.sql(
+        "SELECT sum(households) FROM gold.sales_by_day_department"
+        " WHERE sales_date BETWEEN %(start)s AND %(end)s AND department IN ('PRODUCE', 'GROCERY')",
+        {"start": march[0], "end": march[1]},
+    )[0][0]
+    at.sidebar.multiselect(key="departments").set_value(["PRODUCE", "GROCERY"]).run()
+    at.sidebar.date_input(key="dates").set_value(march).run()
+    assert metrics(at)["Households"] == f"{len(buyers):,}"
+    assert len(buyers) < household_days
     assert not at.exception
 
 

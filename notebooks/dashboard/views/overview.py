@@ -1,5 +1,6 @@
 """Overview: sales, baskets and households over the chosen dates, week by week, against the
-previous period of the same length. Source: sales_by_day_department."""
+previous period of the same length. Sources: sales_by_basket_department (baskets and households
+counted once over any dates and departments), sales_by_day_department (revenue by department)."""
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,16 +12,16 @@ from board import filters as f
 TOTALS = f"""
 SELECT coalesce(sum(revenue), 0)::float8 AS revenue,
        coalesce(sum(discounts), 0)::float8 AS discounts,
-       coalesce(sum(baskets), 0)::bigint AS baskets,
-       coalesce(sum(households), 0)::bigint AS households
-FROM sales_by_day_department
+       count(DISTINCT basket_id) AS baskets,
+       count(DISTINCT household_id) AS households
+FROM sales_by_basket_department
 WHERE {f.DATES} AND {f.DEPARTMENTS}
 """
 
 WEEKLY = f"""
 SELECT date_trunc('week', sales_date)::date AS week,
-       sum(revenue)::float8 AS revenue, sum(baskets)::bigint AS baskets
-FROM sales_by_day_department
+       sum(revenue)::float8 AS revenue, count(DISTINCT basket_id) AS baskets
+FROM sales_by_basket_department
 WHERE {f.DATES} AND {f.DEPARTMENTS}
 GROUP BY 1 ORDER BY 1
 """
@@ -60,23 +61,16 @@ def kpis() -> None:
     st.caption(f"{flt.describe()}; changes against {flt.previous().start} to {flt.previous().end}.")
     shown = [
         ("Sales", "revenue", "${:,.2f}", None),
+        ("Baskets", "baskets", "{:,}", "Each basket counted once, whatever departments it holds."),
         (
-            "Baskets",
-            "baskets",
-            "{:,}",
-            "Baskets of each day and department, added up: a basket holding "
-            "two departments counts twice (exact when one department is chosen).",
-        ),
-        (
-            "Household-days",
+            "Households",
             "households",
             "{:,}",
-            "Households buying in each department each day, added "
-            "up: a household counts once per day and department it bought in.",
+            "Households that bought in the chosen departments in the period, each counted once.",
         ),
         ("Discounts", "discounts", "${:,.2f}", None),
         ("Spend per basket", "per_basket", "${:,.2f}", None),
-        ("Spend per household-day", "per_household", "${:,.2f}", None),
+        ("Spend per household", "per_household", "${:,.2f}", None),
     ]
     for row in (shown[:3], shown[3:]):
         for column, (label, key, fmt, note) in zip(st.columns(3), row, strict=True):

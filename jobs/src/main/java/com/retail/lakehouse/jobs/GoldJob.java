@@ -40,11 +40,13 @@ public final class GoldJob implements Job {
           Tables.GOLD_CUSTOMER_SUMMARY,
           Tables.GOLD_PRODUCT_PERFORMANCE,
           Tables.GOLD_SALES_BY_DAY_DEPARTMENT,
-          Tables.GOLD_SALES_BY_DAY_PRODUCT);
+          Tables.GOLD_SALES_BY_DAY_PRODUCT,
+          Tables.GOLD_SALES_BY_BASKET_DEPARTMENT);
 
   static final StageSpec SPEC =
       StageSpec.stage("gold", GoldJob.class)
-          .describedAs("customer summary, product performance, sales by day and department/product")
+          .describedAs(
+              "customer summary, product performance, sales by day and department/product, by basket")
           .reads(INPUTS)
           .writes(Mode.MERGE, OUTPUTS)
           .build();

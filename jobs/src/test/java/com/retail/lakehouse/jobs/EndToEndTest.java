@@ -140,6 +140,13 @@ class EndToEndTest {
             .first()
             .getDecimal(0),
         "sales by day and department to the cent");
+    Row byBasket =
+        lake.read(spark, Tables.GOLD_SALES_BY_BASKET_DEPARTMENT)
+            .selectExpr("sum(revenue)", "count(DISTINCT basket_id)", "count(DISTINCT household_id)")
+            .first();
+    assertEquals(raw.totalSpend, byBasket.getDecimal(0), "sales by basket to the cent");
+    assertEquals(raw.baskets.size(), byBasket.getLong(1), "baskets counted once");
+    assertEquals(raw.spendByHousehold.size(), byBasket.getLong(2), "households counted once");
 
     Row top =
         lake.read(spark, Tables.GOLD_CUSTOMER_SUMMARY)

@@ -27,6 +27,11 @@ public final class Tables {
   public static final TableId GOLD_SALES_BY_DAY_DEPARTMENT =
       new TableId(GOLD, "sales_by_day_department");
   public static final TableId GOLD_SALES_BY_DAY_PRODUCT = new TableId(GOLD, "sales_by_day_product");
+
+  /** Per basket and department: the grain for exact basket and household counts over a filter. */
+  public static final TableId GOLD_SALES_BY_BASKET_DEPARTMENT =
+      new TableId(GOLD, "sales_by_basket_department");
+
   public static final TableId GOLD_FREQUENT_ITEMSETS = new TableId(GOLD, "frequent_itemsets");
   public static final TableId GOLD_ASSOCIATION_RULES = new TableId(GOLD, "association_rules");
   public static final TableId GOLD_CUSTOMER_RECOMMENDATIONS =
@@ -75,6 +80,7 @@ public final class Tables {
           GOLD_PRODUCT_PERFORMANCE,
           GOLD_SALES_BY_DAY_DEPARTMENT,
           GOLD_SALES_BY_DAY_PRODUCT,
+          GOLD_SALES_BY_BASKET_DEPARTMENT,
           GOLD_FREQUENT_ITEMSETS,
           GOLD_ASSOCIATION_RULES,
           GOLD_CUSTOMER_RECOMMENDATIONS);

@@ -171,6 +171,9 @@ public final class GoldTables {
     if (table.equals(Tables.GOLD_SALES_BY_DAY_PRODUCT)) {
       return SalesByDayProduct::summarize;
     }
+    if (table.equals(Tables.GOLD_SALES_BY_BASKET_DEPARTMENT)) {
+      return SalesByBasketDepartment::summarize;
+    }
     throw new IllegalArgumentException("not a gold table: " + table);
   }
 

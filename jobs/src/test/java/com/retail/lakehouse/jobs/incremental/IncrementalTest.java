@@ -126,7 +126,8 @@ class IncrementalTest {
           Tables.GOLD_CUSTOMER_SUMMARY,
           Tables.GOLD_PRODUCT_PERFORMANCE,
           Tables.GOLD_SALES_BY_DAY_DEPARTMENT,
-          Tables.GOLD_SALES_BY_DAY_PRODUCT);
+          Tables.GOLD_SALES_BY_DAY_PRODUCT,
+          Tables.GOLD_SALES_BY_BASKET_DEPARTMENT);
 
   /** Every table's rows, sorted, without the lineage columns (ingest times differ by lake). */
   static Map<TableId, List<List<Object>>> contents(SparkSession spark, Lake lake) {

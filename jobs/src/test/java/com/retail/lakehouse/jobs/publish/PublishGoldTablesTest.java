@@ -363,6 +363,14 @@ class PublishGoldTablesTest {
                     + " publish_gold.quality_checks USING btree (run_id, stage, checked_at,"
                     + " table_name, rule)"),
             List.of(
+                "sales_by_basket_department: CREATE INDEX sales_by_basket_department_date_idx ON"
+                    + " publish_gold.sales_by_basket_department USING btree (sales_date,"
+                    + " department)"),
+            List.of(
+                "sales_by_basket_department: CREATE UNIQUE INDEX sales_by_basket_department_pkey"
+                    + " ON publish_gold.sales_by_basket_department USING btree (basket_id,"
+                    + " department)"),
+            List.of(
                 "sales_by_day_department: CREATE INDEX sales_by_day_department_department_idx ON"
                     + " publish_gold.sales_by_day_department USING btree (department,"
                     + " sales_date)"),
@@ -385,8 +393,8 @@ class PublishGoldTablesTest {
                     + " publish_gold.table_freshness USING btree (run_id, stage, checked_at,"
                     + " table_name)")),
         indexesBefore);
-    // the six gold tables of V2, products by day and the run history of V5
-    assertEquals(10, commentsBefore.size());
+    // the six gold tables of V2, products by day and the run history of V5, baskets of V7
+    assertEquals(11, commentsBefore.size());
     for (List<String> table : commentsBefore) {
       assertTrue(table.get(1) != null && !table.get(1).isBlank(), table.toString());
       assertEquals(List.of("t", "f", "1"), List.of(table.get(2), table.get(3), table.get(5)));
@@ -414,7 +422,14 @@ class PublishGoldTablesTest {
     // migrating again changes nothing
     assertEquals(0, ServingSchema.migrate(TestDatabase.get(), SCHEMA));
     assertEquals(
-        List.of(List.of("1"), List.of("2"), List.of("3"), List.of("4"), List.of("5"), List.of("6")),
+        List.of(
+            List.of("1"),
+            List.of("2"),
+            List.of("3"),
+            List.of("4"),
+            List.of("5"),
+            List.of("6"),
+            List.of("7")),
         query(
             "SELECT version FROM "
                 + SCHEMA
