@@ -48,10 +48,31 @@ final class RunSummary {
       int dot = key.lastIndexOf('.');
       int kind = kinds.indexOf(key.substring(dot + 1));
       if (dot > 0 && kind >= 0) {
-        counts.computeIfAbsent(key.substring(0, dot), k -> new long[5])[kind] = r.getLong(1);
+        long[] c = counts.computeIfAbsent(key.substring(0, dot), k -> new long[6]);
+        c[kind] = r.getLong(1);
+        c[5] |= kind == 0 ? 1 : 0; // read is recorded: a source, not a table derived from them
       }
     }
     return counts;
+  }
+
+  /**
+   * One source's line: read, written, flagged, quarantined, duplicates ({@code c[0..4]}); a table
+   * built from other sources ({@code c[5] == 0}: it read nothing itself) shows no read count.
+   */
+  static String sourceLine(String source, long[] c) {
+    boolean derived = c[5] == 0;
+    return String.format(
+        "  %-22s %12s %,12d %,10d %,12d %,11d%s%n",
+        source,
+        derived ? "-" : String.format("%,d", c[0]),
+        c[1],
+        c[2],
+        c[3],
+        c[4],
+        derived
+            ? "  (derived from other sources)"
+            : c[0] == c[1] + c[3] + c[4] ? "" : "  (does not add up)");
   }
 
   static String render(SparkSession spark, Lake lake, String serving, String runId) {
@@ -79,18 +100,7 @@ final class RunSummary {
           String.format(
               "  %-22s %12s %12s %10s %12s %11s%n",
               "source", "read", "written", "flagged", "quarantined", "duplicates"));
-      sources.forEach(
-          (source, c) ->
-              out.append(
-                  String.format(
-                      "  %-22s %,12d %,12d %,10d %,12d %,11d%s%n",
-                      source,
-                      c[0],
-                      c[1],
-                      c[2],
-                      c[3],
-                      c[4],
-                      c[0] == c[1] + c[3] + c[4] ? "" : "  (does not add up)")));
+      sources.forEach((source, c) -> out.append(sourceLine(source, c)));
     }
     List<QualityCheck> checks = QualityReport.checks(spark, lake, Optional.of(runId));
     List<QualityCheck> failing = checks.stream().filter(c -> c.rowsFailed() > 0).toList();
