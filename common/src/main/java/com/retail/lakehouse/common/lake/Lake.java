@@ -60,8 +60,8 @@ public final class Lake {
   /** Whether the table's {@code _delta_log} holds a commit or a checkpoint, on the file system. */
   private boolean hasCommit(SparkSession spark, TableId table) {
     Path log = new Path(path(table), "_delta_log");
+    FileSystem fs = fileSystem(spark, table);
     try {
-      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(log)) {
         return false;
       }
@@ -89,18 +89,24 @@ public final class Lake {
    * when it does not exist yet.
    */
   public long version(SparkSession spark, TableId table) {
-    return lastDataCommit(spark, table).map(r -> r.getLong(0)).orElse(-1L);
+    return lastDataCommit(spark, table).map(CommitLog.Commit::version).orElse(-1L);
   }
 
   /** The fingerprint of the table's last commit that changed data, if that commit carried one. */
   public Optional<String> fingerprint(SparkSession spark, TableId table) {
-    return lastDataCommit(spark, table).map(r -> r.isNullAt(1) ? null : r.getString(1));
+    return lastDataCommit(spark, table).map(CommitLog.Commit::userMetadata);
   }
 
   /** True when every table exists and its last commit carries exactly this fingerprint. */
   public boolean upToDate(SparkSession spark, String fingerprint, List<TableId> tables) {
     return tables.stream()
         .allMatch(t -> fingerprint(spark, t).map(fingerprint::equals).orElse(false));
+  }
+
+  /** The table's rows now: from its log's checksum file when it lists them, counted otherwise. */
+  public long rowCount(SparkSession spark, TableId table) {
+    return CommitLog.rows(fileSystem(spark, table), new Path(path(table)))
+        .orElseGet(() -> read(spark, table).count());
   }
 
   /** Rows written by the table's last commit (Delta's {@code numOutputRows}), 0 when unknown. */
@@ -113,12 +119,9 @@ public final class Lake {
    * absent.
    */
   public long lastCommitMetric(SparkSession spark, TableId table, String metric) {
-    List<Row> rows =
-        DeltaTable.forPath(spark, path(table))
-            .history(1)
-            .selectExpr("operationMetrics['" + metric + "']")
-            .collectAsList();
-    return rows.isEmpty() || rows.get(0).isNullAt(0) ? 0 : Long.parseLong(rows.get(0).getString(0));
+    List<CommitLog.Commit> last = recentCommits(spark, table, 1);
+    String value = last.isEmpty() ? null : last.get(0).metrics().get(metric);
+    return value == null ? 0 : Long.parseLong(value);
   }
 
   /**
@@ -143,14 +146,10 @@ public final class Lake {
     if (!exists(spark, table)) {
       return Optional.empty();
     }
-    return DeltaTable.forPath(spark, path(table))
-        .history(PROGRESS_LOOKBACK)
-        .filter("userMetadata IS NOT NULL")
-        .orderBy(org.apache.spark.sql.functions.col("version").desc())
-        .select("userMetadata")
-        .collectAsList()
-        .stream()
-        .map(r -> Progress.parse(r.getString(0)))
+    return recentCommits(spark, table, PROGRESS_LOOKBACK).stream()
+        .map(CommitLog.Commit::userMetadata)
+        .filter(java.util.Objects::nonNull)
+        .map(Progress::parse)
         .flatMap(Optional::stream)
         .findFirst();
   }
@@ -318,15 +317,14 @@ public final class Lake {
     if (!exists(spark, table)) {
       return List.of();
     }
-    return DeltaTable.forPath(spark, path(table))
-        .history()
-        .filter("userMetadata IS NOT NULL")
-        .orderBy("version")
-        .select("userMetadata")
-        .collectAsList()
-        .stream()
-        .map(r -> r.getString(0))
-        .toList();
+    List<String> metadata =
+        new ArrayList<>(
+            recentCommits(spark, table, Integer.MAX_VALUE).stream()
+                .map(CommitLog.Commit::userMetadata)
+                .filter(java.util.Objects::nonNull)
+                .toList());
+    java.util.Collections.reverse(metadata);
+    return metadata;
   }
 
   /**
@@ -434,17 +432,25 @@ public final class Lake {
    * re-created) and its current version, read from one snapshot.
    */
   public Identity identity(SparkSession spark, TableId table) {
-    Row detail =
-        DeltaTable.forPath(spark, path(table)).detail().select("id").collectAsList().get(0);
-    List<Row> recent = recentCommits(spark, table, MAINTENANCE.size() + 20);
-    long snapshot = recent.get(0).getLong(0);
+    List<CommitLog.Commit> recent = recentCommits(spark, table, MAINTENANCE.size() + 20);
+    long snapshot = recent.get(0).version();
     long version =
         recent.stream()
-            .filter(r -> !MAINTENANCE.contains(r.getString(2)))
+            .filter(c -> !MAINTENANCE.contains(c.operation()))
             .findFirst()
-            .map(r -> r.getLong(0))
+            .map(CommitLog.Commit::version)
             .orElseGet(() -> version(spark, table));
-    return new Identity(detail.getString(0), version, snapshot);
+    String id =
+        CommitLog.tableId(fileSystem(spark, table), new Path(path(table)), snapshot)
+            .orElseGet(
+                () ->
+                    DeltaTable.forPath(spark, path(table))
+                        .detail()
+                        .select("id")
+                        .collectAsList()
+                        .get(0)
+                        .getString(0));
+    return new Identity(id, version, snapshot);
   }
 
   /**
@@ -464,17 +470,17 @@ public final class Lake {
     }
   }
 
-  /** The last commit that changed data: version, userMetadata. */
-  private Optional<Row> lastDataCommit(SparkSession spark, TableId table) {
+  /** The last commit that changed data. */
+  private Optional<CommitLog.Commit> lastDataCommit(SparkSession spark, TableId table) {
     if (!exists(spark, table)) {
       return Optional.empty();
     }
     // maintenance adds a few commits a week: the last data change is almost always among the
     // last few commits, read without reading the whole log
     for (int n : new int[] {1, MAINTENANCE.size() + 20, Integer.MAX_VALUE}) {
-      List<Row> recent = recentCommits(spark, table, n);
-      Optional<Row> data =
-          recent.stream().filter(r -> !MAINTENANCE.contains(r.getString(2))).findFirst();
+      List<CommitLog.Commit> recent = recentCommits(spark, table, n);
+      Optional<CommitLog.Commit> data =
+          recent.stream().filter(c -> !MAINTENANCE.contains(c.operation())).findFirst();
       if (data.isPresent() || recent.size() < n) {
         return data;
       }
@@ -482,12 +488,16 @@ public final class Lake {
     return Optional.empty();
   }
 
-  /** The table's last {@code n} commits, newest first: version, userMetadata, operation. */
-  private List<Row> recentCommits(SparkSession spark, TableId table, int n) {
-    DeltaTable delta = DeltaTable.forPath(spark, path(table));
-    return (n == Integer.MAX_VALUE ? delta.history() : delta.history(n))
-        .select("version", "userMetadata", "operation")
-        .orderBy(org.apache.spark.sql.functions.col("version").desc())
-        .collectAsList();
+  /** The table's last {@code n} commits, newest first. */
+  private List<CommitLog.Commit> recentCommits(SparkSession spark, TableId table, int n) {
+    return CommitLog.recent(fileSystem(spark, table), new Path(path(table)), n);
+  }
+
+  private FileSystem fileSystem(SparkSession spark, TableId table) {
+    try {
+      return new Path(path(table)).getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UncheckedIOException("no file system for " + path(table), e);
+    }
   }
 }

@@ -22,11 +22,11 @@ import org.apache.spark.sql.SparkSession;
 final class RunSummary {
   private RunSummary() {}
 
-  /** Rows of every table of the lake, by table (Delta answers a count from its log). */
+  /** Rows of every table of the lake, by table (read from the Delta log when it has them). */
   static Map<TableId, Long> tableRows(SparkSession spark, Lake lake) {
     Map<TableId, Long> rows = new LinkedHashMap<>();
     for (TableId t : lake.tables(spark)) {
-      rows.put(t, lake.read(spark, t).count());
+      rows.put(t, lake.rowCount(spark, t));
     }
     return rows;
   }
