@@ -41,17 +41,21 @@ public final class PublishJob implements Job {
 
   /** The primary key of each served table. */
   static final Map<TableId, List<String>> PRIMARY_KEYS =
-      Map.of(
-          Tables.GOLD_CUSTOMER_SUMMARY, List.of("household_id"),
-          Tables.GOLD_PRODUCT_PERFORMANCE, List.of("product_id"),
-          Tables.GOLD_SALES_BY_DAY_DEPARTMENT, List.of("sales_date", "department"),
-          Tables.GOLD_SALES_BY_DAY_PRODUCT, List.of("sales_date", "product_id"),
-          Tables.GOLD_FREQUENT_ITEMSETS, List.of("items"),
-          Tables.GOLD_ASSOCIATION_RULES, List.of("antecedent", "consequent"),
-          Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank"),
-          Tables.GOLD_ORDER_KPIS, List.of("order_date", "channel"),
-          Tables.GOLD_PRODUCT_PROFIT, List.of("product_id"),
-          Tables.GOLD_SALES_BY_REGION, List.of("postcode_area"));
+      Map.ofEntries(
+          Map.entry(Tables.GOLD_CUSTOMER_SUMMARY, List.of("household_id")),
+          Map.entry(Tables.GOLD_PRODUCT_PERFORMANCE, List.of("product_id")),
+          Map.entry(Tables.GOLD_SALES_BY_DAY_DEPARTMENT, List.of("sales_date", "department")),
+          Map.entry(Tables.GOLD_SALES_BY_DAY_PRODUCT, List.of("sales_date", "product_id")),
+          Map.entry(Tables.GOLD_FREQUENT_ITEMSETS, List.of("items")),
+          Map.entry(Tables.GOLD_ASSOCIATION_RULES, List.of("antecedent", "consequent")),
+          Map.entry(Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank")),
+          Map.entry(Tables.GOLD_ORDER_KPIS, List.of("order_date", "channel")),
+          Map.entry(Tables.GOLD_PRODUCT_PROFIT, List.of("product_id")),
+          Map.entry(Tables.GOLD_SALES_BY_REGION, List.of("postcode_area")),
+          Map.entry(
+              Tables.GOLD_ORDER_SALES_BY_DAY,
+              List.of("order_date", "postcode_area", "customer_key")),
+          Map.entry(Tables.GOLD_PRODUCT_PROFIT_BY_DAY, List.of("order_date", "product_id")));
 
   private final boolean orderTablesOnly;
 
