@@ -1,8 +1,9 @@
 """The pages `bin/pipeline dashboard` serves, in headless Chromium (Debian's, through Playwright).
 
 Each page loads and draws its charts (or says which table is not published yet), a department
-picked in the sidebar changes the figures to what the tests' own SQL gives, and the database going
-away shows the error on the page. Screenshots of every page land in screenshots/.
+picked in the sidebar, or the shop's order dates typed into it, change the figures to what the tests'
+own SQL gives, and the database going away shows the error on the page. Screenshots of every page
+land in screenshots/.
 """
 
 import os
@@ -111,6 +112,67 @@ def test_a_department_changes_the_figures(served, page):
         shown
     )
     page.screenshot(path=str(SCREENSHOTS / "overview-produce.png"))
+
+
+def set_shop_dates(page: Page, start, end) -> None:
+    """Types the range into the sidebar's shop order dates and waits for the page drawn over it."""
+    for side, day in (("start", start), ("end", end)):
+        page.get_by_label(f"year, Shop order dates {side} date").click()
+        page.keyboard.type(day.strftime("%Y%m%d"))  # year, month and day, each moving to the next
+    page.locator("h1").first.click()  # the widget sends its value when it loses the focus
+    page.wait_for_function(
+        "text => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(text)",
+        arg=f"{start} to {end}",
+    )
+    settle(page)
+
+
+def plotted(page: Page, key: str) -> tuple[list, list]:
+    """The x and y of the first trace of the chart under key, as plotly holds them in the page."""
+    return page.evaluate(
+        "key => { const t = document.querySelector(`.st-key-${key} .js-plotly-plot`)._fullData[0];"
+        " return [Array.from(t.x), Array.from(t.y)]; }",
+        key,
+    )
+
+
+def test_the_shop_dates_change_the_map_and_the_profit(served, page, shop_day):
+    day = shop_day
+
+    def planted(select: str, rest: str = "") -> list[tuple]:
+        return served.sql(f"{select} WHERE order_date = %(d)s {rest}", {"d": day.planted})
+
+    load(page, f"{served.url}/uk_map")
+    set_shop_dates(page, day.planted, day.planted)
+    areas = planted(
+        "SELECT postcode_area, sum(revenue)::float8 FROM gold.order_sales_by_day",
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    assert sorted(r[0] for r in areas) == sorted(day.areas)
+    x, y = plotted(page, "map-top-areas")
+    assert y == [r[0] for r in areas] and x == pytest.approx([r[1] for r in areas])
+    orders, customers, revenue = planted(
+        "SELECT sum(orders), count(DISTINCT customer_key), sum(revenue) FROM gold.order_sales_by_day"
+    )[0]
+    shown = page.locator('[data-testid="stMetric"]').all_inner_texts()
+    assert [m.split("\n")[-1] for m in shown] == [f"{orders:,}", f"{customers:,}", f"{revenue:,.2f}"]
+    page.screenshot(path=str(SCREENSHOTS / "uk_map-shop-day.png"))
+    set_shop_dates(page, day.empty, day.empty)
+    assert f"No order of the shop from {day.empty} to {day.empty}" in alerts(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+
+    load(page, f"{served.url}/products")
+    set_shop_dates(page, day.planted, day.planted)
+    best = planted(
+        "SELECT product_id, (revenue - cost)::float8 FROM gold.product_profit_by_day",
+        "ORDER BY 2 DESC, 1 LIMIT 15",
+    )
+    x, y = plotted(page, "products-profit")
+    assert [int(label.rsplit("#", 1)[1]) for label in y] == [r[0] for r in best]
+    assert x == pytest.approx([r[1] for r in best])
+    set_shop_dates(page, day.empty, day.empty)
+    assert f"No product sold in the shop orders {day.empty} to {day.empty}" in alerts(page)
+    assert page.locator(".st-key-products-profit").count() == 0
 
 
 def test_a_new_publish_shows_up_without_a_restart(served, page):

@@ -8,11 +8,12 @@ import base64
 import datetime as dt
 import json
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DASHBOARD
+from conftest import DASHBOARD, forget_cached_queries
 from streamlit.testing.v1 import AppTest
 
 from board import geo
@@ -171,6 +172,52 @@ def test_products(served):
     assert shown and set(shown) <= in_department
 
 
+def shop_profit(served, start, end, departments=()) -> list[tuple[int, float]]:
+    """(product, margin) over the shop's order dates, best first, from the served daily rows."""
+    margins = defaultdict(Decimal)
+    for day, product, department, revenue, cost in served.sql(
+        "SELECT order_date, product_id, department, revenue, cost FROM gold.product_profit_by_day"
+    ):
+        if start <= day <= end and (not departments or department in departments):
+            margins[product] += revenue - cost
+    return sorted(((p, float(m)) for p, m in margins.items()), key=lambda r: (-r[1], r[0]))
+
+
+def profit_bars(at: AppTest) -> list[tuple[int, float]]:
+    bars = chart(at, "products-profit")["data"][0]
+    return [(int(y.rsplit("#", 1)[1]), x) for x, y in zip(bars["x"], bars["y"], strict=True)]
+
+
+def test_products_profit_follows_the_shop_dates(served, shop_day):
+    day = shop_day
+    at = open_page("products")
+    # the whole range, the planted day's copies of one department's products included
+    assert at.sidebar.date_input(key="shop_dates").value == (day.first, day.planted)
+    whole = shop_profit(served, day.first, day.planted)
+    assert profit_bars(at) == [(p, pytest.approx(m)) for p, m in whole[:15]]
+
+    at.sidebar.date_input(key="shop_dates").set_value((day.planted, day.planted)).run()
+    planted = shop_profit(served, day.planted, day.planted)
+    assert planted and planted == shop_profit(served, day.first, day.first, [day.department])
+    assert profit_bars(at) == [(p, pytest.approx(m)) for p, m in planted[:15]]
+    assert f"Margin over the shop orders {day.planted} to {day.planted}, all departments." in [
+        c.body for c in at.caption
+    ]
+
+    at.sidebar.date_input(key="shop_dates").set_value((day.empty, day.empty)).run()
+    assert f"No product sold in the shop orders {day.empty} to {day.empty}, all departments: " in " ".join(
+        messages(at)
+    )
+    other = next(d for d in at.sidebar.multiselect(key="departments").options if d != day.department)
+    at.sidebar.date_input(key="shop_dates").set_value((day.planted, day.planted)).run()
+    at.sidebar.multiselect(key="departments").set_value([other]).run()
+    assert f"No product sold in the shop orders {day.planted} to {day.planted}, {other}: " in " ".join(
+        messages(at)
+    )
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-products-profit")]
+    assert not at.exception
+
+
 def test_customers(served):
     at = open_page("customers")
     segments = Counter(r[0] for r in served.sql("SELECT rfm_segment FROM gold.customer_summary"))
@@ -230,17 +277,108 @@ def test_baskets(served):
     assert set(shown) == consequents if len(consequents) <= 15 else set(shown) < consequents
 
 
+def map_markers(at: AppTest) -> dict:
+    return [t for t in chart(at, "map-regions")["data"] if t.get("mode") == "markers+text"][0]
+
+
 def test_uk_map(served):
     at = open_page("uk_map")
-    regions = served.sql("SELECT postcode_area, revenue::float8 FROM gold.sales_by_region")
+    # over every shop order date: the figures of the tables published over all dates
+    regions = served.sql("SELECT postcode_area, orders, customers, revenue::float8 FROM gold.sales_by_region")
     known = set(geo.centroids()["postcode_area"])
-    placed = sorted((r for r in regions if r[0] in known), key=lambda r: (-r[1], r[0]))
+    placed = sorted((r for r in regions if r[0] in known), key=lambda r: (-r[3], r[0]))
     bars = chart(at, "map-top-areas")["data"][0]
     assert list(bars["y"]) == [r[0] for r in placed][:15]
-    markers = [t for t in chart(at, "map-regions")["data"] if t.get("mode") == "markers+text"][0]
+    markers = map_markers(at)
     where = geo.centroids().set_index("postcode_area")
     for area, lat, lon in zip(markers["text"], markers["lat"], markers["lon"], strict=True):
         assert (lat, lon) == (where.loc[area, "latitude"], where.loc[area, "longitude"])
+    # exact distinct customers per area over the range
+    shown = np.array(markers["customdata"]).reshape(-1, 3)
+    by_area = {r[0]: r for r in regions}
+    for area, (orders, customers, revenue) in zip(markers["text"], shown, strict=True):
+        assert (orders, customers, revenue) == pytest.approx(by_area[area][1:])
+    orders, revenue = served.sql("SELECT sum(orders), sum(revenue)::float8 FROM gold.order_kpis")[0]
+    assert metrics(at)["Orders"] == f"{orders:,}"
+    assert metrics(at)["Revenue"] == f"{revenue:,.2f}"
+
+
+def shop_sales(served, start, end) -> tuple[int, int, float, dict[str, float]]:
+    """Orders, distinct customers, revenue and revenue by area over the shop's order dates, from the
+    served daily rows."""
+    rows = [
+        r
+        for r in served.sql(
+            "SELECT order_date, postcode_area, customer_key, orders, revenue FROM gold.order_sales_by_day"
+        )
+        if start <= r[0] <= end
+    ]
+    by_area = defaultdict(Decimal)
+    for _, area, _, _, revenue in rows:
+        by_area[area] += revenue
+    return (
+        sum(r[3] for r in rows),
+        len({r[2] for r in rows}),
+        float(sum(by_area.values())),
+        {a: float(v) for a, v in by_area.items()},
+    )
+
+
+def test_uk_map_follows_the_shop_dates(served, shop_day):
+    day = shop_day
+    at = open_page("uk_map")
+    at.sidebar.date_input(key="shop_dates").set_value((day.planted, day.planted)).run()
+    orders, customers, revenue, by_area = shop_sales(served, day.planted, day.planted)
+    assert set(by_area) == set(day.areas)
+    assert metrics(at) == {
+        "Orders": f"{orders:,}",
+        "Customers": f"{customers:,}",
+        "Revenue": f"{revenue:,.2f}",
+    }
+    bars = chart(at, "map-top-areas")["data"][0]
+    assert list(bars["y"]) == sorted(by_area, key=lambda a: (-by_area[a], a))
+    assert list(bars["x"]) == pytest.approx(sorted(by_area.values(), reverse=True))
+    assert sorted(map_markers(at)["text"]) == sorted(day.areas)
+
+    # the first day alone: what gold.order_kpis holds for it (by day and channel)
+    at.sidebar.date_input(key="shop_dates").set_value((day.first, day.first)).run()
+    kpis = served.sql(
+        "SELECT sum(orders), sum(revenue)::float8 FROM gold.order_kpis WHERE order_date = %(d)s",
+        {"d": day.first},
+    )[0]
+    assert metrics(at)["Orders"] == f"{kpis[0]:,}"
+    assert metrics(at)["Revenue"] == f"{kpis[1]:,.2f}"
+
+    at.sidebar.date_input(key="shop_dates").set_value((day.empty, day.empty)).run()
+    assert f"No order of the shop from {day.empty} to {day.empty}: widen the shop order dates." in messages(
+        at
+    )
+    assert not at.get("plotly_chart") and not metrics(at)
+    assert not at.exception
+
+
+def test_without_the_shop_tables_the_shop_range_says_why(served):
+    hidden = ("order_sales_by_day", "product_profit_by_day")
+    for table in hidden:
+        served.sql(f"ALTER TABLE gold.{table} RENAME TO {table}_hidden")
+    forget_cached_queries()
+    try:
+        at = open_page("products")
+        assert "shop_dates" not in [d.key for d in at.sidebar.date_input]
+        assert "Shop order dates: none, the shop's orders are not published (order_sales_by_day)." in [
+            c.body for c in at.sidebar.caption
+        ]
+        assert "gold.order_sales_by_day is not published" in " ".join(messages(at))
+        if "sales_by_day_product" in served.tables():
+            assert chart(at, "products-most")["data"]  # the grocery sections are unaffected
+        at = open_page("uk_map")
+        assert any("gold.order_sales_by_day is not published" in m for m in messages(at)), messages(at)
+        at = open_page("overview")
+        assert "Sales" in metrics(at)
+    finally:
+        for table in hidden:
+            served.sql(f"ALTER TABLE gold.{table}_hidden RENAME TO {table}")
+        forget_cached_queries()
 
 
 def test_the_shipped_centroids_are_where_the_areas_are():

@@ -1,5 +1,6 @@
 """Products: the most and least bought over the chosen dates (sales_by_day_product), revenue by
-category, and the highest-profit items of the shop's orders (product_profit)."""
+category, and the highest-profit items of the shop's orders over the shop's order dates
+(product_profit_by_day)."""
 
 import streamlit as st
 
@@ -25,12 +26,15 @@ WHERE {f.DATES} AND {f.DEPARTMENTS} AND {f.CATEGORIES}
 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 20
 """
 
+# margin = revenue - cost over the range; margin % of revenue rounded to cents, as gold.product_profit's
 HIGHEST_PROFIT = f"""
-SELECT product_id, department, product_type, units, revenue::float8 AS revenue, cost::float8 AS cost,
-       margin::float8 AS margin, margin_pct::float8 AS margin_pct
-FROM product_profit
-WHERE {f.DEPARTMENTS}
-ORDER BY margin DESC, product_id LIMIT %(top)s
+SELECT product_id, department, product_category, product_type, sum(units)::bigint AS units,
+       sum(revenue)::float8 AS revenue, sum(cost)::float8 AS cost, sum(revenue - cost)::float8 AS margin,
+       round(100 * sum(revenue - cost) / nullif(sum(revenue), 0), 2)::float8 AS margin_pct
+FROM product_profit_by_day
+WHERE {f.SHOP_DATES} AND {f.DEPARTMENTS} AND {f.CATEGORIES}
+GROUP BY product_id, department, product_category, product_type
+ORDER BY sum(revenue - cost) DESC, product_id LIMIT %(top)s
 """
 
 
@@ -58,11 +62,14 @@ def categories() -> None:
 
 
 def profit() -> None:
+    f.shop_dates()  # what stops the shop's range (its orders not published) is this section's message
     flt = f.current()
     frame = ui.require(
         db.query(HIGHEST_PROFIT, {**flt.params(), "top": TOP_N}),
-        "No product of the shop's orders in the chosen departments.",
+        f"No product sold in the {flt.describe(shop=True)}: widen the shop order dates or the departments "
+        "and categories.",
     )
+    st.caption(f"Margin over the {flt.describe(shop=True)}.")
     frame = label(frame)
     title = "Highest profit (margin = revenue - cost)"
     ui.bars(
@@ -71,11 +78,11 @@ def profit() -> None:
     ui.behind(frame.drop(columns="product"), "highest profit")
 
 
-ui.header("Products", "dates, departments and categories; the shop's profit follows departments only")
+ui.header("Products", "dates, departments and categories; the shop's profit: shop order dates, not dates")
 left, right = st.columns(2)
 with left:
     ui.section("Most bought", lambda: bought(MOST_BOUGHT, "Most bought (baskets)", "products-most"))
 with right:
     ui.section("Least bought", lambda: bought(LEAST_BOUGHT, "Least bought (baskets)", "products-least"))
 ui.section("By department and category", categories)
-ui.section("Highest profit (the shop's orders, all dates)", profit)
+ui.section("Highest profit (the shop's orders)", profit)

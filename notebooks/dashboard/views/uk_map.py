@@ -1,14 +1,26 @@
-"""UK map: the shop's sales by postcode area (sales_by_region), each area drawn at its centroid on
-an outline of the UK shipped with the dashboard (no tile server: the map works offline)."""
+"""UK map: the shop's sales by postcode area over the shop's order dates (order_sales_by_day, summed
+in PostgreSQL), each area drawn at its centroid on an outline of the UK shipped with the dashboard (no
+tile server: the map works offline)."""
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from board import db, geo, ui
+from board import filters as f
 
-REGIONS = """
-SELECT postcode_area, orders, customers, revenue::float8 AS revenue
-FROM sales_by_region ORDER BY revenue DESC, postcode_area
+TOTALS = f"""
+SELECT coalesce(sum(orders), 0)::bigint AS orders, count(DISTINCT customer_key) AS customers,
+       coalesce(sum(revenue), 0)::float8 AS revenue
+FROM order_sales_by_day
+WHERE {f.SHOP_DATES}
+"""
+
+REGIONS = f"""
+SELECT postcode_area, sum(orders)::bigint AS orders, count(DISTINCT customer_key) AS customers,
+       sum(revenue)::float8 AS revenue
+FROM order_sales_by_day
+WHERE {f.SHOP_DATES}
+GROUP BY postcode_area ORDER BY sum(revenue) DESC, postcode_area
 """
 
 
@@ -82,7 +94,17 @@ def figure(areas) -> go.Figure:
 
 
 def heat_map() -> None:
-    regions = ui.require(db.query(REGIONS), "No sales by region: the shop's orders are not published yet.")
+    start, end = f.shop_dates()
+    dates = {"shop_start": start, "shop_end": end}
+    totals = db.query(TOTALS, dates).iloc[0]
+    if totals["orders"] == 0:
+        raise db.NoRows(f"No order of the shop from {start} to {end}: widen the shop order dates.")
+    st.caption(f"Shop orders {start} to {end}.")
+    orders, customers, revenue = st.columns(3)
+    orders.metric("Orders", f"{int(totals['orders']):,}")
+    customers.metric("Customers", f"{int(totals['customers']):,}")
+    revenue.metric("Revenue", f"{float(totals['revenue']):,.2f}")
+    regions = db.query(REGIONS, dates)
     areas, elsewhere = placed(regions)
     left, right = st.columns([3, 2])
     with left:
@@ -99,7 +121,7 @@ def heat_map() -> None:
     ui.behind(regions, "sales by postcode area")
 
 
-ui.header("UK map", "none apply: the shop's orders are published by postcode area only, over all dates")
+ui.header("UK map", "shop order dates (departments and categories do not apply: orders are mapped whole)")
 ui.section("The shop's sales by postcode area", heat_map)
 st.caption(
     "Postcode-area centroids: contains OS data © Crown copyright and database right (Code-Point Open, "

@@ -52,7 +52,11 @@ public final class PublishJob implements Job {
           Map.entry(Tables.GOLD_CUSTOMER_RECOMMENDATIONS, List.of("household_id", "rank")),
           Map.entry(Tables.GOLD_ORDER_KPIS, List.of("order_date", "channel")),
           Map.entry(Tables.GOLD_PRODUCT_PROFIT, List.of("product_id")),
-          Map.entry(Tables.GOLD_SALES_BY_REGION, List.of("postcode_area")));
+          Map.entry(Tables.GOLD_SALES_BY_REGION, List.of("postcode_area")),
+          Map.entry(
+              Tables.GOLD_ORDER_SALES_BY_DAY,
+              List.of("order_date", "postcode_area", "customer_key")),
+          Map.entry(Tables.GOLD_PRODUCT_PROFIT_BY_DAY, List.of("order_date", "product_id")));
 
   private final boolean orderTablesOnly;
 

@@ -66,12 +66,24 @@ public final class Tables {
   public static final TableId GOLD_PRODUCT_PROFIT = new TableId(GOLD, "product_profit");
   public static final TableId GOLD_SALES_BY_REGION = new TableId(GOLD, "sales_by_region");
 
+  /** Per order date, postcode area and customer pseudonym: orders and revenue of the shop. */
+  public static final TableId GOLD_ORDER_SALES_BY_DAY = new TableId(GOLD, "order_sales_by_day");
+
+  /** Per order date and product: units, revenue and cost of the shop's orders. */
+  public static final TableId GOLD_PRODUCT_PROFIT_BY_DAY =
+      new TableId(GOLD, "product_profit_by_day");
+
   /** Erasures done by {@code bin/pipeline forget}: pseudonym and time, never the clear value. */
   public static final TableId OPS_ERASURES = new TableId(OPS, "erasures");
 
   /** The gold tables of the shop's orders, published when the lake has them. */
   public static final List<TableId> ORDER_GOLD_TABLES =
-      List.of(GOLD_ORDER_KPIS, GOLD_PRODUCT_PROFIT, GOLD_SALES_BY_REGION);
+      List.of(
+          GOLD_ORDER_KPIS,
+          GOLD_PRODUCT_PROFIT,
+          GOLD_SALES_BY_REGION,
+          GOLD_ORDER_SALES_BY_DAY,
+          GOLD_PRODUCT_PROFIT_BY_DAY);
 
   /** The gold tables, in the order they are published. */
   public static final List<TableId> GOLD_TABLES =

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
@@ -52,14 +53,14 @@ public final class ForgetCustomer {
 
   /** Every table an erasure may rewrite, and so vacuum. */
   static final List<TableId> TOUCHED =
-      List.of(
-          Tables.BRONZE_ORDERS_RAW,
-          Tables.SILVER_ORDERS,
-          Tables.SILVER_ORDER_LINES,
-          Tables.QUARANTINE_ORDERS,
-          Tables.GOLD_ORDER_KPIS,
-          Tables.GOLD_PRODUCT_PROFIT,
-          Tables.GOLD_SALES_BY_REGION);
+      Stream.concat(
+              Stream.of(
+                  Tables.BRONZE_ORDERS_RAW,
+                  Tables.SILVER_ORDERS,
+                  Tables.SILVER_ORDER_LINES,
+                  Tables.QUARANTINE_ORDERS),
+              Tables.ORDER_GOLD_TABLES.stream())
+          .toList();
 
   static final StructType ERASURES =
       new StructType()

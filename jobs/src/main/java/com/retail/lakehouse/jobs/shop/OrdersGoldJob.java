@@ -17,7 +17,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Gold tables of the shop's orders: KPIs by day and channel, product profit, sales by postcode
- * area. Orders that were cancelled or refunded are not sales and are left out.
+ * area, and the daily grain of the last two (by day, postcode area and customer; by day and
+ * product) that a date range over them needs. Orders that were cancelled or refunded are not sales
+ * and are left out.
  *
  * <p>The tables cover every order extracted so far: they are not cut at the logical date, because
  * the shop's orders (from 2024-03-01) and the Complete Journey dates (the local default logical
@@ -29,7 +31,9 @@ public final class OrdersGoldJob implements Job {
 
   static final StageSpec SPEC =
       StageSpec.stage("orders_gold", OrdersGoldJob.class)
-          .describedAs("order KPIs by day and channel, product profit, sales by postcode area")
+          .describedAs(
+              "order KPIs by day and channel, product profit, sales by postcode area, and both by"
+                  + " day")
           .reads(INPUTS)
           .writes(Mode.OVERWRITE, Tables.ORDER_GOLD_TABLES)
           .build();
@@ -65,6 +69,18 @@ public final class OrdersGoldJob implements Job {
         ProductProfit.summarize(orders, lines, products),
         fingerprint);
     write(lake, result, Tables.GOLD_SALES_BY_REGION, SalesByRegion.summarize(orders), fingerprint);
+    write(
+        lake,
+        result,
+        Tables.GOLD_ORDER_SALES_BY_DAY,
+        OrderSalesByDay.summarize(orders),
+        fingerprint);
+    write(
+        lake,
+        result,
+        Tables.GOLD_PRODUCT_PROFIT_BY_DAY,
+        ProductProfitByDay.summarize(orders, lines, products),
+        fingerprint);
     return result.build();
   }
 

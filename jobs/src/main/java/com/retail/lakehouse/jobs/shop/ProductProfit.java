@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Dataset;
@@ -23,17 +22,9 @@ public final class ProductProfit {
   /** Pure: silver.orders, silver.order_lines and silver.products. */
   public static Dataset<Row> summarize(
       Dataset<Row> orders, Dataset<Row> lines, Dataset<Row> products) {
-    OrderSales.require(orders, "order_id", "status");
-    OrderSales.require(lines, "order_id", "product_id", "quantity", "revenue", "cost");
     OrderSales.require(products, "product_id", "department", "product_type");
-    Dataset<Row> sold =
-        lines.join(OrderSales.filterSales(orders).select("order_id"), "order_id", "left_semi");
     Dataset<Row> totals =
-        sold.groupBy("product_id")
-            .agg(
-                sum("quantity").cast("long").as("units"),
-                sum("revenue").cast(OrderSales.TOTAL).as("revenue"),
-                sum("cost").cast(OrderSales.TOTAL).as("cost"))
+        OrderSales.lineTotals(OrderSales.soldLines(orders, lines).groupBy("product_id"))
             .withColumn("margin", col("revenue").minus(col("cost")).cast(OrderSales.TOTAL))
             .withColumn(
                 "margin_pct",

@@ -1,10 +1,7 @@
 package com.retail.lakehouse.jobs.shop;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import org.apache.spark.sql.Dataset;
@@ -18,13 +15,12 @@ import org.apache.spark.sql.Row;
 public final class SalesByRegion {
   private SalesByRegion() {}
 
-  public static final String UNKNOWN = "UNKNOWN";
+  public static final String UNKNOWN = OrderSales.UNKNOWN_AREA;
 
   /** Pure: {@code orders} is silver.orders. */
   public static Dataset<Row> summarize(Dataset<Row> orders) {
     OrderSales.require(orders, "order_id", "postcode_area", "customer_key", "order_revenue");
-    return OrderSales.filterSales(orders)
-        .withColumn("postcode_area", coalesce(col("postcode_area"), lit(UNKNOWN)))
+    return OrderSales.withKnownPostcodeArea(OrderSales.filterSales(orders))
         .groupBy("postcode_area")
         .agg(
             count("order_id").as("orders"),

@@ -210,7 +210,31 @@ class PublishGoldTablesTest {
             row(1L, 1, 1004906L, "POTATOES", 0.75, 2.5, List.of("bread", "milk")),
             row(1L, 2, null, ODD, 0.1, 0.2, Arrays.asList(null, ODD)),
             row(2L, 1, 26190L, null, null, null, null),
-            row(2L, 2, 1L, "", 1e-7, 3e10, List.of())));
+            row(2L, 2, 1L, "", 1e-7, 3e10, List.of())),
+        new Gold(
+            "order_sales_by_day",
+            List.of("order_date", "postcode_area", "customer_key"),
+            "order_date DATE, postcode_area STRING, customer_key STRING, orders BIGINT,"
+                + " revenue DECIMAL(14,2)",
+            row(date("2024-03-01"), "SW", "9f86d081884c7d65", 2L, dec("15.00")),
+            row(date("2024-03-01"), "UNKNOWN", ODD, 1L, dec("999999999999.99")),
+            row(date("2024-03-02"), "", "", null, null)),
+        new Gold(
+            "product_profit_by_day",
+            List.of("order_date", "product_id"),
+            "order_date DATE, product_id BIGINT, department STRING, product_category STRING,"
+                + " product_type STRING, units BIGINT, revenue DECIMAL(14,2), cost DECIMAL(14,2)",
+            row(
+                date("2024-03-01"),
+                1004906L,
+                "PRODUCE",
+                "POTATOES",
+                ODD,
+                3L,
+                dec("6.00"),
+                dec("3.75")),
+            row(date("2024-03-01"), 26190L, null, null, null, 1L, dec("0.00"), dec("0.10")),
+            row(date("2024-03-02"), 1004906L, "", "", "", null, null, null)));
   }
 
   private static Date date(String iso) {
@@ -261,7 +285,9 @@ class PublishGoldTablesTest {
             List.of("customer_recommendations", "1", "4"),
             List.of("customer_summary", "1", "3"),
             List.of("frequent_itemsets", "1", "6"),
+            List.of("order_sales_by_day", "1", "3"),
             List.of("product_performance", "1", "3"),
+            List.of("product_profit_by_day", "1", "3"),
             List.of("sales_by_day_department", "1", "3")),
         query(
             "SELECT table_name, delta_version, row_count FROM ops.publish_log"
@@ -343,6 +369,10 @@ class PublishGoldTablesTest {
                 "frequent_itemsets: CREATE UNIQUE INDEX frequent_itemsets_pkey ON"
                     + " publish_gold.frequent_itemsets USING btree (items)"),
             List.of(
+                "order_sales_by_day: CREATE UNIQUE INDEX order_sales_by_day_pkey ON"
+                    + " publish_gold.order_sales_by_day USING btree (order_date, postcode_area,"
+                    + " customer_key)"),
+            List.of(
                 "pipeline_runs: CREATE INDEX pipeline_runs_started_idx ON"
                     + " publish_gold.pipeline_runs USING btree (started_at)"),
             List.of(
@@ -355,6 +385,13 @@ class PublishGoldTablesTest {
             List.of(
                 "product_performance: CREATE UNIQUE INDEX product_performance_pkey ON"
                     + " publish_gold.product_performance USING btree (product_id)"),
+            List.of(
+                "product_profit_by_day: CREATE INDEX product_profit_by_day_department_idx ON"
+                    + " publish_gold.product_profit_by_day USING btree (department,"
+                    + " product_category, order_date)"),
+            List.of(
+                "product_profit_by_day: CREATE UNIQUE INDEX product_profit_by_day_pkey ON"
+                    + " publish_gold.product_profit_by_day USING btree (order_date, product_id)"),
             List.of(
                 "quality_checks: CREATE INDEX quality_checks_checked_idx ON"
                     + " publish_gold.quality_checks USING btree (checked_at, status)"),
@@ -393,8 +430,9 @@ class PublishGoldTablesTest {
                     + " publish_gold.table_freshness USING btree (run_id, stage, checked_at,"
                     + " table_name)")),
         indexesBefore);
-    // the six gold tables of V2, products by day and the run history of V5, baskets of V7
-    assertEquals(11, commentsBefore.size());
+    // the six gold tables of V2, products by day and the run history of V5, baskets of V7, the
+    // shop's daily grain of V8
+    assertEquals(13, commentsBefore.size());
     for (List<String> table : commentsBefore) {
       assertTrue(table.get(1) != null && !table.get(1).isBlank(), table.toString());
       assertEquals(List.of("t", "f", "1"), List.of(table.get(2), table.get(3), table.get(5)));
@@ -429,7 +467,8 @@ class PublishGoldTablesTest {
             List.of("4"),
             List.of("5"),
             List.of("6"),
-            List.of("7")),
+            List.of("7"),
+            List.of("8")),
         query(
             "SELECT version FROM "
                 + SCHEMA

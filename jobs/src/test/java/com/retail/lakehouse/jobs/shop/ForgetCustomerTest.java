@@ -1,5 +1,6 @@
 package com.retail.lakehouse.jobs.shop;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,12 +78,22 @@ class ForgetCustomerTest {
     Postgres db = TestDatabase.get();
     shop.publishOrderTables("f-2", "postgres.schema=" + SCHEMA);
 
-    SimulatedShop.Customer gone = shop.sim.shop().orders().get(0).customer();
+    // a customer with a sale, so that they are in the gold tables by customer before
+    SimulatedShop.Customer gone =
+        shop.sim.shop().orders().stream()
+            .filter(ForgetCustomerTest::isSale)
+            .findFirst()
+            .orElseThrow()
+            .customer();
     List<SimulatedShop.Order> kept =
         shop.sim.shop().orders().stream()
             .filter(o -> !o.customer().customerId().equals(gone.customerId()))
             .toList();
     assertTrue(kept.size() < shop.sim.shop().orders().size());
+    String goneKey =
+        Pseudonymizer.pseudonym(
+            shop.context("forget-0").settings().piiKey(), "customer", gone.customerId());
+    assertTrue(servedRowsOf(db, goneKey) > 0, "served by day before the erasure");
     long silverVersion = shop.lake.version(shop.spark, Tables.SILVER_ORDERS);
     long bronzeVersion = shop.lake.version(shop.spark, Tables.BRONZE_ORDERS_RAW);
 
@@ -134,6 +145,14 @@ class ForgetCustomerTest {
       rs.next();
       assertEquals(revenue, rs.getBigDecimal(1));
     }
+
+    // Their pseudonym is in no gold table by customer, in the lake or served.
+    assertEquals(
+        0,
+        shop.read(Tables.GOLD_ORDER_SALES_BY_DAY)
+            .filter(col("customer_key").equalTo(customerKey))
+            .count());
+    assertEquals(0, servedRowsOf(db, customerKey));
 
     // No identifier of theirs in any string column of any table, bronze and quarantine included.
     PiiScan scan = PiiScan.identifiers(List.of(gone));
@@ -189,5 +208,19 @@ class ForgetCustomerTest {
     assertEquals(1, shop.read(Tables.OPS_ERASURES).count());
     List<TableId> all = shop.lake.tables(shop.spark);
     assertTrue(all.contains(Tables.OPS_ERASURES));
+  }
+
+  /** Rows of gold.order_sales_by_day served for this customer pseudonym. */
+  private static long servedRowsOf(Postgres db, String customerKey) throws Exception {
+    try (var c = db.connect();
+        var st =
+            c.prepareStatement(
+                "SELECT count(*) FROM " + SCHEMA + ".order_sales_by_day WHERE customer_key = ?")) {
+      st.setString(1, customerKey);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 }

@@ -34,6 +34,31 @@ class OrderGoldTransformsTest {
         row("O7", "paid", "c3", null, "app", MAR2, d("2.00")));
   }
 
+  private static final String LINES =
+      "order_id STRING, line_no INT, product_id BIGINT, quantity INT, revenue DECIMAL(12,2),"
+          + " cost DECIMAL(12,2)";
+
+  private static Dataset<Row> lines() {
+    return Frames.of(
+        LINES,
+        row("O1", 1, 1001L, 2, d("4.00"), d("2.50")),
+        row("O1", 2, 1002L, 1, d("6.00"), d("3.00")),
+        row("O2", 1, 1001L, 1, d("2.00"), d("1.25")),
+        row("O3", 1, 1003L, 1, d("0.01"), d("0.00")),
+        row("O4", 1, 1002L, 10, d("100.00"), d("60.00")),
+        row("O5", 1, 1002L, 3, d("7.50"), d("6.00")),
+        row("O7", 1, 1003L, 2, d("2.00"), d("0.80")));
+  }
+
+  private static Dataset<Row> products() {
+    return Frames.of(
+        "product_id BIGINT, department STRING, product_category STRING, product_type STRING",
+        row(1001L, "GROCERY", "BAKERY", "BREAD"),
+        row(1002L, "GROCERY", "DAIRY", "MILK"),
+        row(1003L, "PRODUCE", "FRUIT", "APPLES"),
+        row(1004L, "PRODUCE", "VEGETABLES", "CARROTS"));
+  }
+
   @Test
   void kpisCountSalesOnlyAndRoundAverageSpendHalfUp() {
     assertEquals(
@@ -57,24 +82,6 @@ class OrderGoldTransformsTest {
 
   @Test
   void productProfitRanksUnitsAndMargin() {
-    Dataset<Row> lines =
-        Frames.of(
-            "order_id STRING, line_no INT, product_id BIGINT, quantity INT, revenue DECIMAL(12,2),"
-                + " cost DECIMAL(12,2)",
-            row("O1", 1, 1001L, 2, d("4.00"), d("2.50")),
-            row("O1", 2, 1002L, 1, d("6.00"), d("3.00")),
-            row("O2", 1, 1001L, 1, d("2.00"), d("1.25")),
-            row("O3", 1, 1003L, 1, d("0.01"), d("0.00")),
-            row("O4", 1, 1002L, 10, d("100.00"), d("60.00")),
-            row("O5", 1, 1002L, 3, d("7.50"), d("6.00")),
-            row("O7", 1, 1003L, 2, d("2.00"), d("0.80")));
-    Dataset<Row> products =
-        Frames.of(
-            "product_id BIGINT, department STRING, product_type STRING",
-            row(1001L, "GROCERY", "BREAD"),
-            row(1002L, "GROCERY", "MILK"),
-            row(1003L, "PRODUCE", "APPLES"),
-            row(1004L, "PRODUCE", "CARROTS"));
     assertEquals(
         List.of(
             // 2.25 / 6.00 = 37.50 %
@@ -116,6 +123,42 @@ class OrderGoldTransformsTest {
                 3,
                 2,
                 3)),
-        Frames.values(ProductProfit.summarize(orders(), lines, products).orderBy("product_id")));
+        Frames.values(
+            ProductProfit.summarize(orders(), lines(), products()).orderBy("product_id")));
+  }
+
+  @Test
+  void orderSalesByDayKeepsEachDayAreaAndCustomerApart() {
+    assertEquals(
+        List.of(
+            // O3; the cancelled O4 is left out
+            expect(MAR1, "M", "c2", 1L, d("0.01")),
+            // O1 and O2, one customer
+            expect(MAR1, "SW", "c1", 2L, d("15.00")),
+            // O5: the same customer and area as O3, another day
+            expect(MAR2, "M", "c2", 1L, d("7.50")),
+            // O7 has no postcode; the refunded O6 is left out
+            expect(MAR2, "UNKNOWN", "c3", 1L, d("2.00"))),
+        Frames.values(OrderSalesByDay.summarize(orders()).orderBy("order_date", "postcode_area")));
+  }
+
+  @Test
+  void productProfitByDaySumsTheSoldLinesOfEachDay() {
+    // a line of a product not in the catalogue yet: kept, without department
+    Dataset<Row> lines =
+        lines().union(Frames.of(LINES, row("O7", 2, 1009L, 1, d("0.00"), d("0.10"))));
+    assertEquals(
+        List.of(
+            // O1 (2 units, 4.00, 2.50) and O2 (1 unit, 2.00, 1.25)
+            expect(MAR1, 1001L, "GROCERY", "BAKERY", "BREAD", 3L, d("6.00"), d("3.75")),
+            // O1 only: the cancelled O4's 10 units are left out
+            expect(MAR1, 1002L, "GROCERY", "DAIRY", "MILK", 1L, d("6.00"), d("3.00")),
+            expect(MAR1, 1003L, "PRODUCE", "FRUIT", "APPLES", 1L, d("0.01"), d("0.00")),
+            expect(MAR2, 1002L, "GROCERY", "DAIRY", "MILK", 3L, d("7.50"), d("6.00")),
+            expect(MAR2, 1003L, "PRODUCE", "FRUIT", "APPLES", 2L, d("2.00"), d("0.80")),
+            expect(MAR2, 1009L, null, null, null, 1L, d("0.00"), d("0.10"))),
+        Frames.values(
+            ProductProfitByDay.summarize(orders(), lines, products())
+                .orderBy("order_date", "product_id")));
   }
 }

@@ -63,6 +63,8 @@ class PiiScanTest {
                 Tables.GOLD_ORDER_KPIS,
                 Tables.GOLD_PRODUCT_PROFIT,
                 Tables.GOLD_SALES_BY_REGION,
+                Tables.GOLD_ORDER_SALES_BY_DAY,
+                Tables.GOLD_PRODUCT_PROFIT_BY_DAY,
                 Tables.OPS_PIPELINE_RUNS)),
         "tables scanned: " + tables);
     assertEquals(List.of(), scan.scanLake(shop.spark, shop.lake, tables));
