@@ -1,0 +1,100 @@
+package com.retail.lakehouse.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.retail.lakehouse.common.lake.Lake;
+import com.retail.lakehouse.common.lake.TableId;
+import com.retail.lakehouse.jobs.support.TestSpark;
+import io.delta.tables.DeltaTable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lake reads a table's commits from the files of its Delta log, without Spark: its answers must
+ * be Delta's own ({@code DeltaTable.history}, {@code detail}, a count), after appends, a MERGE that
+ * updates and deletes, a commit without metadata and maintenance.
+ */
+class LakeCommitLogTest {
+  private final SparkSession spark = TestSpark.get();
+
+  @Test
+  void answersAsDeltaDoes(@TempDir Path dir) {
+    Lake lake = new Lake(dir.toString());
+    TableId table = TableId.of("silver.commit_log");
+    lake.append(table, rows(1, 10, 2, 20, 3, 30), "{\"progress\":{\"inputs\":{\"bronze.t\":1}}}");
+    lake.append(table, rows(4, 40), null);
+    DeltaTable.forPath(spark, lake.path(table))
+        .as("t")
+        .merge(rows(1, 11, 2, 0).as("s"), "t.k = s.k")
+        .whenMatched("s.v = 0")
+        .delete()
+        .whenMatched()
+        .updateAll()
+        .execute();
+    spark.sql("OPTIMIZE delta.`" + lake.path(table) + "`");
+    DeltaTable delta = DeltaTable.forPath(spark, lake.path(table));
+
+    List<Row> history = delta.history().orderBy("version").collectAsList();
+    assertEquals(4, history.size());
+    Row merge = history.get(2);
+    assertEquals("MERGE", merge.getAs("operation"));
+    // the last commit is OPTIMIZE, maintenance: the last data change is the MERGE
+    assertEquals(merge.<Long>getAs("version"), lake.version(spark, table));
+    assertEquals(java.util.Optional.empty(), lake.fingerprint(spark, table));
+    assertEquals(
+        List.of(history.get(0).<String>getAs("userMetadata")), lake.commitMetadata(spark, table));
+    assertEquals(1L, lake.progress(spark, table).orElseThrow().version(TableId.of("bronze.t")));
+
+    Lake.Identity identity = lake.identity(spark, table);
+    assertEquals(delta.detail().first().<String>getAs("id"), identity.tableId());
+    assertEquals(merge.<Long>getAs("version"), identity.version());
+    assertEquals(history.get(3).<Long>getAs("version"), identity.snapshot());
+
+    // the rows: 1 updated, 2 deleted, 3 and 4 kept
+    assertEquals(lake.read(spark, table).count(), lake.rowCount(spark, table));
+    assertEquals(3L, lake.rowCount(spark, table));
+  }
+
+  @Test
+  void aMergesCountsAreItsCommitsMetrics(@TempDir Path dir) {
+    Lake lake = new Lake(dir.toString());
+    TableId table = TableId.of("silver.commit_metrics");
+    lake.append(table, rows(1, 10, 2, 20), null);
+    DeltaTable.forPath(spark, lake.path(table))
+        .as("t")
+        .merge(rows(2, 21, 5, 50, 6, 60).as("s"), "t.k = s.k")
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+    Row metrics =
+        DeltaTable.forPath(spark, lake.path(table))
+            .history(1)
+            .selectExpr(
+                "operationMetrics['numTargetRowsInserted']",
+                "operationMetrics['numTargetRowsUpdated']")
+            .first();
+    assertEquals(List.of("2", "1"), List.of(metrics.getString(0), metrics.getString(1)));
+    assertEquals(2L, lake.lastCommitMetric(spark, table, "numTargetRowsInserted"));
+    assertEquals(1L, lake.lastCommitMetric(spark, table, "numTargetRowsUpdated"));
+    assertEquals(0L, lake.lastCommitMetric(spark, table, "noSuchMetric"));
+    assertEquals(4L, lake.rowCount(spark, table));
+  }
+
+  private Dataset<Row> rows(long... keysAndValues) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      rows.add(RowFactory.create(keysAndValues[i], keysAndValues[i + 1]));
+    }
+    return spark.createDataFrame(rows, StructType.fromDDL("k bigint, v bigint"));
+  }
+}
