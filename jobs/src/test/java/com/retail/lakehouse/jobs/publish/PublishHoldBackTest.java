@@ -74,6 +74,21 @@ class PublishHoldBackTest {
               new java.math.BigDecimal("0.00")
             }),
         "first");
+    lake.replace(
+        Tables.GOLD_SALES_BY_BASKET_DEPARTMENT,
+        Frames.of(
+            "sales_date DATE, basket_id BIGINT, department STRING, household_id BIGINT,"
+                + " quantity BIGINT, revenue DECIMAL(12,2), discounts DECIMAL(12,2)",
+            new Object[] {
+              java.sql.Date.valueOf("2017-01-01"),
+              26984851472L,
+              "PRODUCE",
+              1L,
+              2L,
+              new java.math.BigDecimal("3.98"),
+              new java.math.BigDecimal("0.00")
+            }),
+        "first");
     Stages.execute(new PublishJob(), spark, ctx);
     assertEquals(List.of("1|1|1004906", "1|2|null", "2|1|26190", "2|2|1"), served());
 
