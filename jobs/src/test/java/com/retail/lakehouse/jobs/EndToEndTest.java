@@ -144,6 +144,11 @@ class EndToEndTest {
         lake.read(spark, Tables.GOLD_SALES_BY_BASKET_DEPARTMENT)
             .selectExpr("sum(revenue)", "count(DISTINCT basket_id)", "count(DISTINCT household_id)")
             .first();
+    // the first gold run builds each table in full from every transaction line
+    assertEquals(
+        GoldJob.OUTPUTS.size() * raw.transactionLines,
+        firstRun.get("gold").rowsRead(),
+        "gold read");
     assertEquals(raw.totalSpend, byBasket.getDecimal(0), "sales by basket to the cent");
     assertEquals(raw.baskets.size(), byBasket.getLong(1), "baskets counted once");
     assertEquals(raw.spendByHousehold.size(), byBasket.getLong(2), "households counted once");
