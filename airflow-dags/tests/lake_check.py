@@ -5,10 +5,11 @@ Run with the Python of the Spark distribution's virtualenv (bin/cluster makes it
     python lake_check.py --jar JOBS_JAR --lake LAKE [--reference LAKE] [--jdbc-url URL] TABLE...
 
 For each table (layer.table): its rows, and with --reference the rows only one of the two lakes
-holds (multiset difference both ways, every column compared); with --jdbc-url the rows only the
-lake or only PostgreSQL's copy of the table holds (PostgreSQL's columns cast to the lake's types),
-and the count of ops.publish_log rows, in all and by published table (schema.table). The jobs
-jar gives the session Delta and the PostgreSQL driver.
+holds (multiset difference both ways, every column compared; a keyed pseudonym column by how
+many rows each pseudonym has, as the two lakes may be pseudonymised under different keys); with
+--jdbc-url the rows only the lake or only PostgreSQL's copy of the table holds (PostgreSQL's
+columns cast to the lake's types), and the count of ops.publish_log rows, in all and by published
+table (schema.table). The jobs jar gives the session Delta and the PostgreSQL driver.
 """
 
 from __future__ import annotations
@@ -43,6 +44,26 @@ def differences(left: DataFrame, right: DataFrame) -> tuple[int, int]:
     return left.exceptAll(right).count(), right.exceptAll(left).count()
 
 
+def pseudonym_columns(df: DataFrame) -> list[str]:
+    """Columns holding keyed pseudonyms of the shop's customers (HMAC under LAKEHOUSE_PII_KEY)."""
+    return [c for c in df.columns if c == "customer_key" or c.endswith("_pseudonym")]
+
+
+def differences_across_keys(left: DataFrame, right: DataFrame) -> tuple[int, int]:
+    """As differences(), for two lakes pseudonymised under different keys (the DAG run has its own
+    PII key, the local reference the development one): a customer's pseudonym differs, its rows do
+    not. The rows are compared without their pseudonym columns, and each pseudonym column by how
+    many rows each pseudonym has (the same multiset under any key)."""
+    columns = pseudonym_columns(left)
+    if not columns:
+        return differences(left, right)
+    only_left, only_right = differences(left.drop(*columns), right.drop(*columns))
+    for c in columns:
+        a, b = differences(left.groupBy(c).count().select("count"), right.groupBy(c).count().select("count"))
+        only_left, only_right = only_left + a, only_right + b
+    return only_left, only_right
+
+
 def as_lake_types(served: DataFrame, lake: DataFrame) -> DataFrame:
     """PostgreSQL's copy with the lake's column order and types (numeric -> decimal(12,2), ...)."""
     return served.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in lake.schema.fields])
@@ -71,7 +92,7 @@ def main() -> int:
             entry["reference_rows"] = reference.count()
             entry["reference_columns"] = [f.simpleString() for f in reference.schema.fields]
             if entry["columns"] == entry["reference_columns"]:
-                entry["only_in_lake"], entry["only_in_reference"] = differences(lake, reference)
+                entry["only_in_lake"], entry["only_in_reference"] = differences_across_keys(lake, reference)
         if args.jdbc_url:
             served = spark.read.jdbc(args.jdbc_url, f"{layer}.{name}", properties=jdbc)
             entry["served_rows"] = served.count()
