@@ -2,13 +2,16 @@ package com.retail.lakehouse.jobs.gold;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import com.retail.lakehouse.common.quality.FieldType;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.RelationalGroupedDataset;
 import org.apache.spark.sql.Row;
 
 /** Small column helpers shared by the gold transforms. */
@@ -41,6 +44,55 @@ public final class Columns {
   /** The product's category, with {@value #UNKNOWN} for an empty one or an unknown product. */
   public static Column category() {
     return coalesce(col("product_category"), lit(UNKNOWN));
+  }
+
+  /** The transactions with their product's department ({@value #UNKNOWN} when it has none). */
+  public static Dataset<Row> withDepartment(Dataset<Row> transactions, Dataset<Row> products) {
+    return transactions
+        .join(products.select("product_id", "department"), "product_id", "left")
+        .withColumn("department", department());
+  }
+
+  /** The columns of a transaction line the sales tables by day aggregate. */
+  public static void requireDatedLines(Dataset<Row> transactions) {
+    require(
+        transactions,
+        "transactions",
+        "transaction_date",
+        "product_id",
+        "basket_id",
+        "household_id",
+        "quantity",
+        "sales_value");
+  }
+
+  /**
+   * Per group: its distinct baskets and households, and its lines' quantity, revenue and discounts.
+   */
+  public static Dataset<Row> salesFigures(RelationalGroupedDataset groups) {
+    return groups.agg(
+        count_distinct(col("basket_id")).as("baskets"),
+        count_distinct(col("household_id")).as("households"),
+        quantity(),
+        revenue(),
+        discounts());
+  }
+
+  /** Per group: its lines' quantity, revenue and discounts. */
+  public static Dataset<Row> salesTotals(RelationalGroupedDataset groups) {
+    return groups.agg(quantity(), revenue(), discounts());
+  }
+
+  private static Column quantity() {
+    return sum("quantity").cast("long").as("quantity");
+  }
+
+  private static Column revenue() {
+    return money(sum("sales_value")).as("revenue");
+  }
+
+  private static Column discounts() {
+    return money(sum(discount())).as("discounts");
   }
 
   /**

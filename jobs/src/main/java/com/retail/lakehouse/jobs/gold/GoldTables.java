@@ -34,6 +34,7 @@ public final class GoldTables {
   private final SparkSession spark;
   private final Lake lake;
   private final Map<String, GoldChanges.Affected> changes = new HashMap<>();
+  private long transactionRows = -1;
 
   public GoldTables(SparkSession spark, Lake lake) {
     this.spark = spark;
@@ -58,7 +59,7 @@ public final class GoldTables {
       written = lake.replace(table, ordered(full(table, asOf)), metadata);
       result.detail(table.name() + ".full", 1);
       // a full build reads every transaction (the run summary said "read 0 rows")
-      result.read(table.name() + ".facts", lake.rowCount(spark, Tables.SILVER_TRANSACTIONS));
+      result.read(table.name() + ".facts", transactionRows());
     } else {
       GoldChanges.Affected affected;
       try {
@@ -75,6 +76,14 @@ public final class GoldTables {
       written = incremental(table, affected, asOf, metadata);
     }
     result.written(table.name(), written);
+  }
+
+  /** Rows of silver.transactions, read once per stage run (each full build reads them all). */
+  private long transactionRows() {
+    if (transactionRows < 0) {
+      transactionRows = lake.rowCount(spark, Tables.SILVER_TRANSACTIONS);
+    }
+    return transactionRows;
   }
 
   public void release() {

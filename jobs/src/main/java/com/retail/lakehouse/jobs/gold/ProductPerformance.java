@@ -1,10 +1,8 @@
 package com.retail.lakehouse.jobs.gold;
 
-import static com.retail.lakehouse.jobs.gold.Columns.money;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -50,15 +48,7 @@ public final class ProductPerformance {
         "household_id",
         "quantity",
         "sales_value");
-    Dataset<Row> perProduct =
-        transactions
-            .groupBy("product_id")
-            .agg(
-                count_distinct(col("basket_id")).as("baskets"),
-                count_distinct(col("household_id")).as("households"),
-                sum("quantity").cast("long").as("quantity"),
-                money(sum("sales_value")).as("revenue"),
-                money(sum(Columns.discount())).as("discounts"));
+    Dataset<Row> perProduct = Columns.salesFigures(transactions.groupBy("product_id"));
     return perProduct
         .join(
             products.select(
