@@ -1,5 +1,6 @@
 package com.retail.lakehouse.jobs;
 
+import static com.retail.lakehouse.jobs.support.Frames.keysAndValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.retail.lakehouse.common.lake.Lake;
@@ -7,13 +8,9 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.jobs.support.TestSpark;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,11 +26,12 @@ class LakeCommitLogTest {
   void answersAsDeltaDoes(@TempDir Path dir) {
     Lake lake = new Lake(dir.toString());
     TableId table = TableId.of("silver.commit_log");
-    lake.append(table, rows(1, 10, 2, 20, 3, 30), "{\"progress\":{\"inputs\":{\"bronze.t\":1}}}");
-    lake.append(table, rows(4, 40), null);
+    lake.append(
+        table, keysAndValues(1, 10, 2, 20, 3, 30), "{\"progress\":{\"inputs\":{\"bronze.t\":1}}}");
+    lake.append(table, keysAndValues(4, 40), null);
     DeltaTable.forPath(spark, lake.path(table))
         .as("t")
-        .merge(rows(1, 11, 2, 0).as("s"), "t.k = s.k")
+        .merge(keysAndValues(1, 11, 2, 0).as("s"), "t.k = s.k")
         .whenMatched("s.v = 0")
         .delete()
         .whenMatched()
@@ -67,10 +65,10 @@ class LakeCommitLogTest {
   void aMergesCountsAreItsCommitsMetrics(@TempDir Path dir) {
     Lake lake = new Lake(dir.toString());
     TableId table = TableId.of("silver.commit_metrics");
-    lake.append(table, rows(1, 10, 2, 20), null);
+    lake.append(table, keysAndValues(1, 10, 2, 20), null);
     DeltaTable.forPath(spark, lake.path(table))
         .as("t")
-        .merge(rows(2, 21, 5, 50, 6, 60).as("s"), "t.k = s.k")
+        .merge(keysAndValues(2, 21, 5, 50, 6, 60).as("s"), "t.k = s.k")
         .whenMatched()
         .updateAll()
         .whenNotMatched()
@@ -88,13 +86,5 @@ class LakeCommitLogTest {
     assertEquals(1L, lake.lastCommitMetric(spark, table, "numTargetRowsUpdated"));
     assertEquals(0L, lake.lastCommitMetric(spark, table, "noSuchMetric"));
     assertEquals(4L, lake.rowCount(spark, table));
-  }
-
-  private Dataset<Row> rows(long... keysAndValues) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      rows.add(RowFactory.create(keysAndValues[i], keysAndValues[i + 1]));
-    }
-    return spark.createDataFrame(rows, StructType.fromDDL("k bigint, v bigint"));
   }
 }

@@ -1,5 +1,6 @@
 package com.retail.lakehouse.jobs;
 
+import static com.retail.lakehouse.jobs.support.Frames.keysAndValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +29,16 @@ class MergeRecordingTest {
   void aMergeThatChangesNoRowStillRecordsWhatItCarries(@TempDir Path dir) {
     Lake lake = new Lake(dir.toString());
     TableId table = TableId.of("silver.merge_recording");
-    lake.append(table, rows(1, 10, 2, 20), "first");
+    lake.append(table, keysAndValues(1, 10, 2, 20), "first");
 
     // key 3 is not in the table: nothing to update, and Delta makes no commit of it
-    assertFalse(lake.mergeRecording(spark, table, "second", updateFrom(lake, table, rows(3, 30))));
+    assertFalse(
+        lake.mergeRecording(spark, table, "second", updateFrom(lake, table, keysAndValues(3, 30))));
     assertEquals(List.of("first", "second"), lake.commitMetadata(spark, table));
     assertEquals(30L, sum(lake, table));
 
-    assertTrue(lake.mergeRecording(spark, table, "third", updateFrom(lake, table, rows(2, 25))));
+    assertTrue(
+        lake.mergeRecording(spark, table, "third", updateFrom(lake, table, keysAndValues(2, 25))));
     assertEquals(List.of("first", "second", "third"), lake.commitMetadata(spark, table));
     assertEquals(35L, sum(lake, table));
   }
@@ -53,14 +55,5 @@ class MergeRecordingTest {
 
   private long sum(Lake lake, TableId table) {
     return lake.read(spark, table).agg(org.apache.spark.sql.functions.sum("v")).first().getLong(0);
-  }
-
-  private Dataset<Row> rows(long... keysAndValues) {
-    List<Row> rows = new java.util.ArrayList<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      rows.add(RowFactory.create(keysAndValues[i], keysAndValues[i + 1]));
-    }
-    return spark.createDataFrame(
-        rows, org.apache.spark.sql.types.StructType.fromDDL("k bigint, v bigint"));
   }
 }

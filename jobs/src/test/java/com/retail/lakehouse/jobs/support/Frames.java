@@ -21,6 +21,15 @@ public final class Frames {
     return TestSpark.get().createDataFrame(list, StructType.fromDDL(ddl));
   }
 
+  /** Rows {@code (k bigint, v bigint)} from keys and values given in turn: k1, v1, k2, v2... */
+  public static Dataset<Row> keysAndValues(long... keysAndValues) {
+    Object[][] rows = new Object[keysAndValues.length / 2][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = row(keysAndValues[2 * i], keysAndValues[2 * i + 1]);
+    }
+    return of("k bigint, v bigint", rows);
+  }
+
   /** Shorthand for a row literal. */
   public static Object[] row(Object... values) {
     return values;
