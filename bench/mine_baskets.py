@@ -7,16 +7,17 @@ as the stage builds them: only lines up to the mining's cut-off date (the logica
 hold-out days), lines whose product has no item left out, a basket is the set of its items, and
 baskets with more than max-basket-size items are not mined (nor counted in the support).
 
-Both Spark's FP-Growth and mlxtend keep an itemset seen in at least the minimum number of baskets
-(a fraction of the baskets rounded up, or a count "N baskets"). Rules have one item as consequent
-and are kept as the stage keeps them (BasketMining): an antecedent of at most max-antecedent-size
-items, a lift above min-lift, a confidence of at least min-confidence (or antecedent and
-consequent together in at least "N baskets"); past max-rules, the minimum support is raised to the
-smallest basket count that keeps at most max-rules rules (and the itemsets below it are dropped);
-last, each antecedent keeps its best max-rules-per-antecedent rules (confidence, then lift, then
-consequent). mlxtend divides support fractions, which can round a rule exactly at a threshold to
-the wrong side, so each rule is decided from the integer basket counts with Spark's own formulas
-(confidence = together / antecedent, lift = confidence / (consequent / baskets)).
+Both the stage (counting level by level, the itemsets Spark's FP-Growth finds) and mlxtend keep an
+itemset seen in at least the minimum number of baskets (a fraction of the baskets rounded up, or a
+count "N baskets"), and both stop at max-antecedent-size + 1 items (mlxtend's max_len). Rules have
+one item as consequent and are kept as the stage keeps them (BasketMining): an antecedent of at most
+max-antecedent-size items, a lift above min-lift, a confidence of at least min-confidence (or
+antecedent and consequent together in at least "N baskets"); past max-rules, the minimum support is
+raised to the smallest basket count that keeps at most max-rules rules (and the itemsets below it
+are dropped); last, each antecedent keeps its best max-rules-per-antecedent rules (confidence, then
+lift, then consequent). mlxtend divides support fractions, which can round a rule exactly at a
+threshold to the wrong side, so each rule is decided from the integer basket counts with Spark's own
+formulas (confidence = together / antecedent, lift = confidence / (consequent / baskets)).
 
 usage: mine_baskets.py --lines F --products F --level L --cutoff YYYY-MM-DD --min-support T
          --min-confidence T --min-lift X --max-antecedent-size N --max-rules-per-antecedent N
@@ -119,7 +120,13 @@ def mine(basket_items: pd.Series, m: Mining):
         return pd.DataFrame(columns=["itemsets", "count"]), no_rules, m.min_support.min_baskets(0)
     support = m.min_support.min_baskets(n)
     # fpgrowth keeps count >= ceil(min_support * n): half a basket below the count, as the stage.
-    itemsets = fpgrowth(one_hot(basket_items), min_support=min(1.0, (support - 0.5) / n), use_colnames=True)
+    # Like the stage, itemsets longer than a kept rule's antecedent and consequent are not mined.
+    itemsets = fpgrowth(
+        one_hot(basket_items),
+        min_support=min(1.0, (support - 0.5) / n),
+        use_colnames=True,
+        max_len=m.max_antecedent_size + 1,
+    )
     itemsets["count"] = (itemsets["support"] * n).round().astype("int64")
     if itemsets.empty or itemsets["itemsets"].map(len).max() < 2:
         return itemsets, no_rules, support

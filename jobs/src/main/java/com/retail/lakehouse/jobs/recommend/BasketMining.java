@@ -4,9 +4,7 @@ import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 
@@ -14,16 +12,15 @@ import com.retail.lakehouse.common.UserError;
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.config.Threshold;
 import java.util.List;
-import org.apache.spark.ml.fpm.FPGrowth;
-import org.apache.spark.ml.fpm.FPGrowthModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Market-basket mining with Spark ML's FP-Growth over {@code items: array<string>} baskets, and the
- * criteria that decide which rules are kept.
+ * Market-basket mining over {@code items: array<string>} baskets ({@link FrequentItemsets}: the
+ * itemsets and rules FP-Growth gives, up to the longest rule kept), and the criteria that decide
+ * which rules are kept.
  *
  * <p>A rule is kept when its antecedent has at most {@code max-antecedent-size} items, its lift is
  * above {@code min-lift} and it meets {@code min-confidence} (a share of its antecedent's baskets,
@@ -87,15 +84,6 @@ public final class BasketMining {
   }
 
   /**
-   * FP-Growth's {@code minSupport} that makes it keep exactly the itemsets in at least {@code
-   * minBaskets} of {@code total} baskets: it keeps {@code freq >= ceil(minSupport * total)}, and
-   * half a basket below the count keeps rounding errors of the double on the right side.
-   */
-  static double fpGrowthSupport(long minBaskets, long total) {
-    return Math.min(1.0, (minBaskets - 0.5) / Math.max(total, 1));
-  }
-
-  /**
    * Mines the baskets and keeps the rules by the criteria above. Raises a {@link UserError} when
    * more than {@code max-rules} rules are found and {@code on-too-many-rules} is {@code fail}.
    */
@@ -103,25 +91,26 @@ public final class BasketMining {
     long total = baskets.count();
     long minSupport = m.minSupport().minBaskets(total);
     Threshold confidence = m.minConfidence();
-    FPGrowthModel model =
-        new FPGrowth()
-            .setItemsCol("items")
-            .setMinSupport(fpGrowthSupport(minSupport, total))
-            .setMinConfidence(confidence.isCount() ? 0.0 : confidence.fraction().doubleValue())
-            .fit(baskets);
-    // the model's itemsets are lazy, and its rules read them again: kept, FP-Growth runs once
-    Dataset<Row> mined = model.freqItemsets().persist(StorageLevel.MEMORY_AND_DISK());
+    // a rule's itemset is its antecedent and one consequent: longer itemsets serve no kept rule
+    int maxSize =
+        m.maxAntecedentSize() >= Integer.MAX_VALUE - 1
+            ? Integer.MAX_VALUE
+            : m.maxAntecedentSize() + 1;
+    Dataset<Row> mined = FrequentItemsets.upTo(baskets, minSupport, maxSize);
     Dataset<Row> itemsets =
         mined
             .select(
-                array_sort(col("items")).as("items"),
+                col("items"),
                 col("freq"),
                 col("freq").divide(lit(Math.max(total, 1))).as("support"),
                 size(col("items")).as("size"))
             .persist(StorageLevel.MEMORY_AND_DISK());
     long itemsetsFound = itemsets.count();
     Dataset<Row> found =
-        keepRules(withBaskets(model.associationRules(), total), m)
+        keepRules(
+                FrequentItemsets.rules(
+                    mined, total, confidence.isCount() ? 0.0 : confidence.fraction().doubleValue()),
+                m)
             .persist(StorageLevel.MEMORY_AND_DISK());
     long rulesFound = found.count();
     long support = minSupport;
@@ -148,21 +137,6 @@ public final class BasketMining {
     }
     return new Mined(
         kept, rules, total, support, support > minSupport, itemsetsFound, rulesFound, rulesKept);
-  }
-
-  /**
-   * Spark's rules ({@code antecedent: array, consequent: array of one item, confidence, lift,
-   * support}) with a sorted antecedent, the consequent as an item and {@code baskets}: the baskets
-   * holding antecedent and consequent ({@code support} of {@code total} baskets).
-   */
-  static Dataset<Row> withBaskets(Dataset<Row> sparkRules, long total) {
-    return sparkRules.select(
-        array_sort(col("antecedent")).as("antecedent"),
-        element_at(col("consequent"), 1).as("consequent"),
-        col("support"),
-        col("confidence"),
-        col("lift"),
-        round(col("support").multiply(lit(total))).cast("long").as("baskets"));
   }
 
   /**
