@@ -17,6 +17,7 @@ import com.retail.lakehouse.jobs.recommend.BasketMining;
 import com.retail.lakehouse.jobs.recommend.Evaluation;
 import com.retail.lakehouse.jobs.recommend.HoldOut;
 import com.retail.lakehouse.jobs.recommend.Models;
+import com.retail.lakehouse.jobs.recommend.Purchases;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -145,10 +146,12 @@ public final class RecommendationsJob implements Job {
     }
     result.detail("gate.ms", (System.nanoTime() - gateStarted) / 1_000_000);
     long scoringStarted = System.nanoTime();
-    Dataset<Row> recommendations = Models.recommend(p.model(), lines, rules, p);
+    Purchases history = Purchases.of(lines);
+    Dataset<Row> recommendations = Models.recommend(p.model(), history, rules, p);
     result.written(
         "customer_recommendations",
         lake.replace(Tables.GOLD_CUSTOMER_RECOMMENDATIONS, recommendations, fingerprint));
+    history.release();
     result.detail("scoring.ms", (System.nanoTime() - scoringStarted) / 1_000_000);
     lines.unpersist();
     return result.build();

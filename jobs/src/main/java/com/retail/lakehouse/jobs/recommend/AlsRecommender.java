@@ -2,7 +2,6 @@ package com.retail.lakehouse.jobs.recommend;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
@@ -28,14 +27,15 @@ public final class AlsRecommender {
   private AlsRecommender() {}
 
   /**
-   * @param lines {@code household_id, basket_id, product_id, item}; ids must fit in an int
+   * @param history the purchases; household and product ids must fit in an int
    * @return {@code household_id, rank, product_id, item, score, lift, because}
    */
-  public static Dataset<Row> recommend(Dataset<Row> lines, int topN) {
+  public static Dataset<Row> recommend(Purchases history, int topN) {
     Dataset<Row> ratings =
-        lines
-            .groupBy("household_id", "product_id")
-            .agg(count_distinct(col("basket_id")).cast("float").as("rating"));
+        history
+            .products()
+            .select(
+                col("household_id"), col("product_id"), col("baskets").cast("float").as("rating"));
     ALSModel model =
         new ALS()
             .setImplicitPrefs(true)
@@ -49,7 +49,8 @@ public final class AlsRecommender {
             .setColdStartStrategy("drop")
             .setSeed(42)
             .fit(ratings);
-    Dataset<Row> items = lines.groupBy("product_id").agg(first("item", true).as("item"));
+    Dataset<Row> items =
+        history.products().groupBy("product_id").agg(first("item", true).as("item"));
     Dataset<Row> candidates =
         model
             .recommendForAllUsers(topN)

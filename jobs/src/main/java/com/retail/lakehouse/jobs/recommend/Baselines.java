@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
@@ -25,20 +24,13 @@ public final class Baselines {
   /**
    * "Buy again": each household's own most bought products, by the share of its baskets that hold
    * the product (then product id). {@code because} says how often.
-   *
-   * @param lines {@code household_id, basket_id, product_id, item, transaction_timestamp}
    */
-  public static Dataset<Row> buyAgain(Dataset<Row> lines, int topN) {
+  public static Dataset<Row> buyAgain(Purchases history, int topN) {
     Dataset<Row> perHousehold =
-        lines
-            .select("household_id", "basket_id")
-            .distinct()
-            .groupBy("household_id")
-            .agg(count(lit(1)).as("household_baskets"));
+        history.baskets().groupBy("household_id").agg(count(lit(1)).as("household_baskets"));
     Dataset<Row> candidates =
-        lines
-            .groupBy("household_id", "product_id")
-            .agg(count_distinct(col("basket_id")).as("baskets"), first("item", true).as("item"))
+        history
+            .products()
             .join(perHousehold, "household_id")
             .select(
                 col("household_id"),
@@ -58,26 +50,28 @@ public final class Baselines {
    * the {@value #POPULAR_CANDIDATES_PER_SLOT} × N most popular products are candidates, so a
    * household that bought nearly all of them gets fewer than N.
    */
-  public static Dataset<Row> popular(Dataset<Row> lines, int topN) {
-    long households = lines.select("household_id").distinct().count();
+  public static Dataset<Row> popular(Purchases history, int topN) {
+    Dataset<Row> households = history.households();
+    long count = households.count();
     Dataset<Row> top =
-        lines
+        history
+            .products()
             .groupBy("product_id")
-            .agg(count_distinct(col("household_id")).as("buyers"), first("item", true).as("item"))
+            .agg(count(lit(1)).as("buyers"), first("item", true).as("item"))
             .orderBy(col("buyers").desc(), col("product_id"))
             .limit(POPULAR_CANDIDATES_PER_SLOT * topN);
-    Dataset<Row> bought = lines.select("household_id", "product_id").distinct();
     Dataset<Row> candidates =
-        lines
-            .select("household_id")
-            .distinct()
+        households
             .crossJoin(broadcast(top))
-            .join(bought, new String[] {"household_id", "product_id"}, "left_anti")
+            .join(
+                history.products().select("household_id", "product_id"),
+                new String[] {"household_id", "product_id"},
+                "left_anti")
             .select(
                 col("household_id"),
                 col("product_id"),
                 col("item"),
-                col("buyers").divide(lit(Math.max(households, 1))).as("score"),
+                col("buyers").divide(lit(Math.max(count, 1))).as("score"),
                 lit(null).cast("double").as("lift"),
                 array(format_string("popular: bought by %d households", col("buyers")))
                     .as("because"));

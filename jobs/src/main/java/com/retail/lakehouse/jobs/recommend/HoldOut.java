@@ -91,16 +91,18 @@ public final class HoldOut {
   public static List<Result> evaluate(
       Evaluation.Split split, Dataset<Row> rules, List<String> models, Settings.Recommendations p) {
     Dataset<Row> truth = split.truth().persist(StorageLevel.MEMORY_AND_DISK());
-    long catalogue = split.train().select("product_id").distinct().count();
+    Purchases train = Purchases.of(split.train());
+    long catalogue = train.products().select("product_id").distinct().count();
     List<Result> results = new ArrayList<>();
     for (String model : models) {
       long started = System.nanoTime();
       Dataset<Row> recs =
-          Models.recommend(model, split.train(), rules, p).persist(StorageLevel.MEMORY_AND_DISK());
+          Models.recommend(model, train, rules, p).persist(StorageLevel.MEMORY_AND_DISK());
       Evaluation.Metrics m = Evaluation.measure(recs, truth, p.topN(), catalogue);
       recs.unpersist();
       results.add(new Result(model, m, (System.nanoTime() - started) / 1e9));
     }
+    train.release();
     truth.unpersist();
     return results;
   }

@@ -21,22 +21,22 @@ public final class Models {
   private Models() {}
 
   /**
-   * The named model's top-N per household from the lines given (the history up to the moment
+   * The named model's top-N per household from the purchases given (the history up to the moment
    * recommended for) and, for {@code rules} and {@code blend}, rules mined from that history.
    *
    * @return {@code household_id, rank, product_id, item, score, lift, because}
    */
   public static Dataset<Row> recommend(
-      String model, Dataset<Row> lines, Dataset<Row> rules, Settings.Recommendations p) {
+      String model, Purchases history, Dataset<Row> rules, Settings.Recommendations p) {
     return switch (model) {
-      case "rules" -> rules(lines, rules, p);
-      case "buy-again" -> Baselines.buyAgain(lines, p.topN());
-      case "popular" -> Baselines.popular(lines, p.topN());
-      case "als" -> AlsRecommender.recommend(lines, p.topN());
+      case "rules" -> rules(history, rules, p);
+      case "buy-again" -> Baselines.buyAgain(history, p.topN());
+      case "popular" -> Baselines.popular(history, p.topN());
+      case "als" -> AlsRecommender.recommend(history, p.topN());
       case "blend" ->
           blend(
-              Baselines.buyAgain(lines, p.topN()),
-              rules(lines, rules, p),
+              Baselines.buyAgain(history, p.topN()),
+              rules(history, rules, p),
               Math.min(p.blendBuyAgainSlots(), p.topN()),
               p.topN());
       default -> throw new IllegalArgumentException("unknown model " + model);
@@ -69,9 +69,9 @@ public final class Models {
   }
 
   private static Dataset<Row> rules(
-      Dataset<Row> lines, Dataset<Row> rules, Settings.Recommendations p) {
+      Purchases history, Dataset<Row> rules, Settings.Recommendations p) {
     return Recommender.recommend(
-        lines, rules, p.recentBaskets(), p.mining().maxAntecedentSize(), p.topN());
+        history, rules, p.recentBaskets(), p.mining().maxAntecedentSize(), p.topN());
   }
 
   /**

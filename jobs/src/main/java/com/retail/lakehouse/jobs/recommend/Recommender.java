@@ -1,21 +1,17 @@
 package com.retail.lakehouse.jobs.recommend;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.flatten;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -44,18 +40,13 @@ public final class Recommender {
   private Recommender() {}
 
   /**
-   * @param linesWithItem transactions with {@code household_id, basket_id, product_id, item,
-   *     transaction_timestamp}, up to the moment the recommendations are for
+   * @param history the purchases up to the moment the recommendations are for
    * @param rules {@code antecedent} (sorted), {@code consequent, confidence, lift}
    * @return {@code household_id, rank, product_id, item, score, lift, because}
    */
   public static Dataset<Row> recommend(
-      Dataset<Row> linesWithItem,
-      Dataset<Row> rules,
-      int recentBaskets,
-      int maxAntecedentSize,
-      int topN) {
-    Dataset<Row> recent = recentBaskets(linesWithItem, recentBaskets);
+      Purchases history, Dataset<Row> rules, int recentBaskets, int maxAntecedentSize, int topN) {
+    Dataset<Row> recent = recentBaskets(history.baskets(), recentBaskets);
     Dataset<Row> context =
         recent
             .select(
@@ -94,10 +85,10 @@ public final class Recommender {
                 "rule_id")
             .drop("rule_id");
 
-    Dataset<Row> bought = linesWithItem.select("household_id", "product_id").distinct();
+    Dataset<Row> bought = history.products().select("household_id", "product_id");
     Dataset<Row> productPerItem =
         bestRulePerItem
-            .join(topProducts(linesWithItem, PRODUCTS_PER_ITEM), "item")
+            .join(topProducts(history.products(), PRODUCTS_PER_ITEM), "item")
             .join(bought, new String[] {"household_id", "product_id"}, "left_anti")
             .groupBy("household_id", "item", "score", "lift", "because")
             .agg(
@@ -108,15 +99,14 @@ public final class Recommender {
   }
 
   /**
-   * Each household's last {@code n} baskets (by their latest line's timestamp, then basket id) as
-   * {@code household_id, basket_id, items} (sorted distinct items).
+   * Each household's last {@code n} baskets with a known item (by their latest line's timestamp,
+   * then basket id) as {@code household_id, basket_id, items} (sorted distinct items).
+   *
+   * @param baskets {@code household_id, basket_id, at, items}, as {@link Purchases#baskets}
    */
-  static Dataset<Row> recentBaskets(Dataset<Row> linesWithItem, int n) {
-    return linesWithItem
-        .filter(col("item").isNotNull())
-        .groupBy("household_id", "basket_id")
-        .agg(
-            max("transaction_timestamp").as("at"), array_sort(collect_set(col("item"))).as("items"))
+  static Dataset<Row> recentBaskets(Dataset<Row> baskets, int n) {
+    return baskets
+        .filter(size(col("items")).gt(0))
         .withColumn(
             "rn",
             row_number()
@@ -157,12 +147,14 @@ public final class Recommender {
   /**
    * Each item's {@code n} most bought products (by baskets, then product id) as {@code item,
    * product_id, product_rank}.
+   *
+   * @param products {@code household_id, product_id, item, baskets}, as {@link Purchases#products}
    */
-  static Dataset<Row> topProducts(Dataset<Row> linesWithItem, int n) {
-    return linesWithItem
+  static Dataset<Row> topProducts(Dataset<Row> products, int n) {
+    return products
         .filter(col("item").isNotNull())
         .groupBy("item", "product_id")
-        .agg(count(lit(1)).as("product_baskets")) // a basket holds a product once (silver's key)
+        .agg(sum("baskets").as("product_baskets"))
         .withColumn(
             "product_rank",
             row_number()

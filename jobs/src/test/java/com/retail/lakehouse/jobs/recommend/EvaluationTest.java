@@ -63,7 +63,9 @@ class EvaluationTest {
         values(split.truth().orderBy("household_id", "product_id")));
     // a model built from the training lines cannot know product 11, first bought after the cut-off
     List<List<Object>> again =
-        values(Baselines.buyAgain(split.train(), 10).select("household_id", "product_id"));
+        values(
+            Baselines.buyAgain(Purchases.of(split.train()), 10)
+                .select("household_id", "product_id"));
     assertTrue(again.stream().noneMatch(r -> r.get(1).equals(11L)), again.toString());
     assertEquals(List.of(expect(1L, 10L), expect(2L, 20L), expect(4L, 40L)), sorted(again));
   }

@@ -42,7 +42,7 @@ class ModelsTest {
             expect(2L, 1, 11L, "B", 1.0, null, List.of("bought in 1 of 1 baskets")),
             expect(2L, 2, 13L, "D", 1.0, null, List.of("bought in 1 of 1 baskets")),
             expect(3L, 1, 11L, "B", 1.0, null, List.of("bought in 1 of 1 baskets"))),
-        values(Baselines.buyAgain(lines(), 2).orderBy("household_id", "rank")));
+        values(Baselines.buyAgain(Purchases.of(lines()), 2).orderBy("household_id", "rank")));
   }
 
   @Test
@@ -56,13 +56,15 @@ class ModelsTest {
             expect(3L, 1, 10L),
             expect(3L, 2, 12L)),
         values(
-            Baselines.popular(lines(), 2)
+            Baselines.popular(Purchases.of(lines()), 2)
                 .select("household_id", "rank", "product_id")
                 .orderBy("household_id", "rank")));
     assertEquals(
         List.of(expect(1.0 / 3, List.of("popular: bought by 1 households"))),
         values(
-            Baselines.popular(lines(), 2).filter("household_id = 1").select("score", "because")));
+            Baselines.popular(Purchases.of(lines()), 2)
+                .filter("household_id = 1")
+                .select("score", "because")));
   }
 
   private static Dataset<Row> list(Object[]... rows) {

@@ -76,7 +76,7 @@ class RecommenderTest {
 
   private static List<List<Object>> recommend(int recentBaskets, int topN) {
     return values(
-        Recommender.recommend(lines(), rules(), recentBaskets, 2, topN)
+        Recommender.recommend(Purchases.of(lines()), rules(), recentBaskets, 2, topN)
             .orderBy("household_id", "rank"));
   }
 
@@ -116,7 +116,7 @@ class RecommenderTest {
             expect(4L, 1, 100L),
             expect(5L, 1, 300L)),
         values(
-            Recommender.recommend(lines(), rules(), 2, 2, 1)
+            Recommender.recommend(Purchases.of(lines()), rules(), 2, 2, 1)
                 .select("household_id", "rank", "product_id")
                 .orderBy("household_id")));
   }
@@ -128,7 +128,8 @@ class RecommenderTest {
       bought.computeIfAbsent(r.getLong(0), k -> new HashSet<>()).add(r.getLong(2));
     }
     for (int recent = 1; recent <= 3; recent++) {
-      for (Row r : Recommender.recommend(lines(), rules(), recent, 2, 10).collectAsList()) {
+      for (Row r :
+          Recommender.recommend(Purchases.of(lines()), rules(), recent, 2, 10).collectAsList()) {
         assertFalse(bought.get(r.getLong(0)).contains(r.getLong(2)), r.toString());
       }
     }
