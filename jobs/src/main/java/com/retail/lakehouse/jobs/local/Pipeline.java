@@ -55,11 +55,13 @@ public final class Pipeline {
 
   String usage() {
     StringBuilder text = new StringBuilder("usage: bin/pipeline COMMAND [options]\n\ncommands:\n");
+    int width = commands.stream().mapToInt(c -> c.name().length()).max().orElse(0) + 2;
+    String line = "  %-" + width + "s%s%n";
     for (Command c : commands) {
       String[] lines = c.summary().split("\n");
-      text.append(String.format("  %-17s%s%n", c.name(), lines[0]));
+      text.append(String.format(line, c.name(), lines[0]));
       for (int i = 1; i < lines.length; i++) {
-        text.append(String.format("  %-17s%s%n", "", lines[i]));
+        text.append(String.format(line, "", lines[i]));
       }
     }
     return text.append("\nbin/pipeline COMMAND --help shows the options of a command.").toString();

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -438,7 +439,10 @@ public final class BenchCommand implements Command {
       }
       List<String> pipelineSets = served.itemsets();
       List<String> mlxtendSets = Files.readAllLines(mined.resolve("itemsets.csv"));
-      mlxtendSets = mlxtendSets.subList(1, mlxtendSets.size());
+      // both sorted the same way: Python sorted (items, freq) pairs, which puts "A|B,5" before
+      // "A|B C,7" where a sort of the lines does not
+      mlxtendSets = new ArrayList<>(mlxtendSets.subList(1, mlxtendSets.size()));
+      mlxtendSets.sort(null);
       for (int i = 0; i < Math.min(pipelineSets.size(), mlxtendSets.size()); i++) {
         if (!pipelineSets.get(i).equals(mlxtendSets.get(i))) {
           return Optional.of(
