@@ -68,6 +68,14 @@ final class RunCommand implements Command {
     return String.format(java.util.Locale.ROOT, " [%.1f s]", nanos / 1e9);
   }
 
+  /** A stage's summary with its time at the end of its first line (its warnings follow). */
+  static String withTime(String summary, long nanos) {
+    int end = summary.indexOf('\n');
+    return end < 0
+        ? summary + stageTime(nanos)
+        : summary.substring(0, end) + stageTime(nanos) + summary.substring(end);
+  }
+
   @Override
   public String name() {
     return name;
@@ -98,7 +106,7 @@ final class RunCommand implements Command {
       for (Job job : stages) {
         long stageStarted = System.nanoTime();
         String line = JobRunner.summaryLine(job.stage(), Stages.execute(job, spark, ctx));
-        console.out().println(line + stageTime(System.nanoTime() - stageStarted));
+        console.out().println(withTime(line, System.nanoTime() - stageStarted));
       }
       console
           .out()

@@ -391,7 +391,7 @@ public final class BenchCommand implements Command {
               figure(
                   step,
                   "pipeline",
-                  "stage " + e.getKey(),
+                  BenchReport.RUNNER_STAGE + e.getKey(),
                   e.getValue()[1],
                   e.getValue()[0],
                   "rows",

@@ -17,6 +17,9 @@ final class BenchReport {
    * baskets, rows published); {@code peakRssKb} is -1 where the process measured also ran other
    * tasks (a pipeline stage) or is not the one doing the work.
    */
+  /** How the runner's own time of each stage is named (the comparisons name stages too). */
+  static final String RUNNER_STAGE = "runner: stage ";
+
   record Figure(
       String step,
       String tool,
@@ -125,11 +128,14 @@ final class BenchReport {
     out.append("\nPipeline stages (the runner's own times)\n\n| step | stage | s | rows read |\n");
     out.append("|---|---|---:|---:|\n");
     for (Figure f : figures) {
-      if (f.tool().equals("pipeline") && f.task().startsWith("stage ")) {
+      if (f.tool().equals("pipeline") && f.task().startsWith(RUNNER_STAGE)) {
         out.append(
             fmt(
                 "| %s | %s | %.1f | %,d |%n",
-                f.step(), f.task().substring(6), f.wallMs() / 1000.0, f.rows()));
+                f.step(),
+                f.task().substring(RUNNER_STAGE.length()),
+                f.wallMs() / 1000.0,
+                f.rows()));
       }
     }
     return out.toString();
