@@ -92,10 +92,7 @@ public final class BasketMining {
     long minSupport = m.minSupport().minBaskets(total);
     Threshold confidence = m.minConfidence();
     // a rule's itemset is its antecedent and one consequent: longer itemsets serve no kept rule
-    int maxSize =
-        m.maxAntecedentSize() >= Integer.MAX_VALUE - 1
-            ? Integer.MAX_VALUE
-            : m.maxAntecedentSize() + 1;
+    int maxSize = (int) Math.min(Integer.MAX_VALUE, m.maxAntecedentSize() + 1L);
     Dataset<Row> mined = FrequentItemsets.upTo(baskets, minSupport, maxSize);
     Dataset<Row> itemsets =
         mined
@@ -128,7 +125,6 @@ public final class BasketMining {
             .persist(StorageLevel.MEMORY_AND_DISK());
     long rulesKept = rules.count();
     found.unpersist();
-    mined.unpersist();
     Dataset<Row> kept = itemsets;
     if (support > minSupport) {
       kept = itemsets.filter(col("freq").geq(support)).persist(StorageLevel.MEMORY_AND_DISK());

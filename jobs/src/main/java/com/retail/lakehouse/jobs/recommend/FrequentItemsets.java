@@ -28,7 +28,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -74,7 +73,7 @@ public final class FrequentItemsets {
 
   /**
    * The itemsets of at most {@code maxSize} items held by at least {@code minBaskets} baskets, as
-   * {@code items} (sorted) and {@code freq} (baskets), persisted (the caller unpersists).
+   * {@code items} (sorted) and {@code freq} (baskets), computed (each level a local checkpoint).
    *
    * @param baskets {@code items: array<string>}, each basket's distinct items
    * @throws UserError when a level holds more than {@value #MAX_ITEMSETS_PER_LEVEL} itemsets
@@ -117,19 +116,16 @@ public final class FrequentItemsets {
               .filter(size(col("sets")).gt(k)) // k + 1 items need k + 1 frequent subsets
               .localCheckpoint();
       frequent.destroy();
+      // a basket's candidates are made here to be counted and made again by nextLevel to keep the
+      // frequent ones: cheaper than keeping millions of candidate rows with their basket
       level =
           keepFrequent(
               held.flatMap((FlatMapFunction<Row, Row>) FrequentItemsets::extend, CANDIDATE),
               minBaskets);
       levels.add(level);
     }
-    Dataset<Row> all =
-        levels.stream()
-            .reduce(Dataset::unionByName)
-            .orElseThrow()
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    all.count();
-    return all;
+    // each level is already computed and kept (a local checkpoint): their union reads them
+    return levels.stream().reduce(Dataset::unionByName).orElseThrow();
   }
 
   /** The candidates ({@code weight, items}) held by at least {@code minBaskets} baskets. */

@@ -104,7 +104,6 @@ class FrequentItemsetsTest {
       assertEquals(expected.keySet(), actual.keySet(), "rules up to " + maxSize);
       // the same formulas in the same order: the same doubles, not merely close ones
       assertEquals(expected, actual, "support, confidence and lift up to " + maxSize);
-      itemsets.unpersist();
     }
     baskets.unpersist();
   }
