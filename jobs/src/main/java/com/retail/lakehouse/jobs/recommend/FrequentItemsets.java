@@ -2,7 +2,6 @@ package com.retail.lakehouse.jobs.recommend;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_except;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
@@ -13,23 +12,26 @@ import static org.apache.spark.sql.functions.sum;
 
 import com.retail.lakehouse.common.UserError;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongConsumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The frequent itemsets of a set of baskets up to a given size, counted level by level (Apriori),
@@ -40,188 +42,235 @@ import scala.jdk.javaapi.CollectionConverters;
  * long itemsets (on 1M generated lines at product-type level, 212,266 itemsets, 46 s of the stage's
  * 64 s of mining) while the stage keeps only rules with at most {@code max-antecedent-size} items
  * before the consequent. Counting level by level stops at that size plus one, and counts only what
- * can still be frequent: identical baskets are counted once with their number, and a basket's
- * candidates of k + 1 items are its frequent itemsets of k items each extended by one of their
- * items that comes after its last, kept when every k-item subset is frequent too (Apriori's
- * pruning, per basket). The counting is Spark's aggregate; what each basket holds of a level is
- * found in that level's itemsets, sent to every task (at most {@value #MAX_ITEMSETS_PER_LEVEL} of
- * them: past that, the support is too low for the data and the mining stops saying so).
+ * can still be frequent. The frequent items are numbered (in the order of their names) and each
+ * basket becomes the sorted numbers of its frequent items; identical such baskets are counted once
+ * with their number. A basket's candidates of k + 1 items are its frequent itemsets of k items,
+ * each followed by one of its items after the itemset's last, kept when every k-item subset is
+ * frequent too (Apriori's pruning, per basket); a candidate is counted by a number of its own (the
+ * number of its first k items and its last item: {@link ItemsetIndex}), so the counting is Spark's
+ * aggregate over one {@code long}. The tasks find a basket's frequent itemsets in the levels
+ * counted so far, sent to every task (at most {@value #MAX_ITEMSETS_PER_LEVEL} itemsets a level:
+ * past that, the support is too low for the data and the mining stops saying so).
  */
 public final class FrequentItemsets {
   private FrequentItemsets() {}
 
-  /** The most frequent itemsets one level may hold (about 100 MB sent to every task). */
+  /** The most frequent itemsets one level may hold (about 30 MB sent to every task). */
   static final long MAX_ITEMSETS_PER_LEVEL = 1_000_000;
 
-  private static final ArrayType ITEMS = DataTypes.createArrayType(DataTypes.StringType, false);
-
-  /** A basket's candidates: the basket's number (identical baskets) and the itemset. */
-  private static final Encoder<Row> CANDIDATE =
-      Encoders.row(
-          new StructType().add("weight", DataTypes.LongType, false).add("items", ITEMS, false));
-
-  /**
-   * What a basket holds of a level: its number, its frequent itemsets of the level ({@code sets})
-   * and the items they hold, in the basket's (Spark's) order ({@code pool}).
-   */
-  private static final Encoder<Row> HOLDS =
+  /** A basket: the sorted numbers of its frequent items and how many baskets it stands for. */
+  private static final Encoder<Row> NUMBERED =
       Encoders.row(
           new StructType()
-              .add("weight", DataTypes.LongType, false)
-              .add("pool", ITEMS, false)
-              .add("sets", DataTypes.createArrayType(ITEMS, false), false));
+              .add("items", DataTypes.createArrayType(DataTypes.IntegerType, false), false));
+
+  /** A candidate's number ({@link ItemsetIndex#key}) and the baskets it is in. */
+  private static final Encoder<Row> CANDIDATE =
+      Encoders.row(
+          new StructType()
+              .add("key", DataTypes.LongType, false)
+              .add("weight", DataTypes.LongType, false));
+
+  private static final Encoder<Row> ITEMSET =
+      Encoders.row(
+          new StructType()
+              .add("items", DataTypes.createArrayType(DataTypes.StringType, false), false)
+              .add("freq", DataTypes.LongType, false));
 
   /**
    * The itemsets of at most {@code maxSize} items held by at least {@code minBaskets} baskets, as
-   * {@code items} (sorted) and {@code freq} (baskets), computed (each level a local checkpoint).
+   * {@code items} (sorted) and {@code freq} (baskets), computed (local checkpoints).
    *
    * @param baskets {@code items: array<string>}, each basket's distinct items
    * @throws UserError when a level holds more than {@value #MAX_ITEMSETS_PER_LEVEL} itemsets
    */
   public static Dataset<Row> upTo(Dataset<Row> baskets, long minBaskets, int maxSize) {
-    // A basket's own items (sorted) are its key: identical baskets become one row with their number
-    Dataset<Row> weighted =
+    Dataset<Row> items =
         baskets
-            .groupBy(array_sort(col("items")).as("basket"))
+            .select(explode(col("items")).as("item"))
+            .groupBy("item")
+            .agg(count(lit(1)).as("freq"))
+            .filter(col("freq").geq(minBaskets))
+            .localCheckpoint();
+    Dataset<Row> singles = items.select(array(col("item")).as("items"), col("freq"));
+    String[] names = names(items, minBaskets);
+    if (maxSize < 2 || names.length < 2) {
+      return singles;
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(baskets.sparkSession().sparkContext());
+    Map<String, Integer> numbers = new HashMap<>();
+    for (int n = 0; n < names.length; n++) {
+      numbers.put(names[n], n);
+    }
+    Broadcast<Map<String, Integer>> numbering = sc.broadcast(numbers);
+    Dataset<Row> numbered =
+        baskets
+            .select("items")
+            .flatMap((FlatMapFunction<Row, Row>) b -> numbered(b, numbering.value()), NUMBERED)
+            .groupBy("items")
             .agg(count(lit(1)).as("weight"))
             .localCheckpoint();
-    Dataset<Row> level =
-        keepFrequent(
-            weighted
-                .select(col("weight"), explode(col("basket")).as("item"))
-                .select(col("weight"), array(col("item")).as("items")),
-            minBaskets);
-    List<Dataset<Row>> levels = new ArrayList<>(List.of(level));
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(baskets.sparkSession().sparkContext());
-    Dataset<Row> held = null;
+    numbering.destroy();
+    ItemsetIndex index = ItemsetIndex.ofItems();
+    List<Dataset<Row>> levels = new ArrayList<>();
     for (int k = 1; k < maxSize; k++) {
-      long found = level.count();
-      if (found == 0) {
+      int size = k;
+      Broadcast<ItemsetIndex> known = sc.broadcast(index);
+      Dataset<Row> level =
+          numbered
+              .filter(size(col("items")).gt(k))
+              .flatMap((FlatMapFunction<Row, Row>) b -> counted(b, known.value(), size), CANDIDATE)
+              .groupBy("key")
+              .agg(sum("weight").as("freq"))
+              .filter(col("freq").geq(minBaskets))
+              .localCheckpoint();
+      known.destroy();
+      long[] keys = keys(level, k + 1, minBaskets);
+      if (keys.length == 0) {
         break;
       }
-      if (found > MAX_ITEMSETS_PER_LEVEL) {
-        throw new UserError(
-            String.format(
-                "%,d itemsets of %d items are in at least %,d baskets, more than the %,d one level"
-                    + " of mining may hold: raise the minimum support",
-                found, k, minBaskets, MAX_ITEMSETS_PER_LEVEL));
-      }
-      Broadcast<Set<List<String>>> frequent = sc.broadcast(itemsets(level));
-      held =
-          (held == null
-                  ? weighted.flatMap(
-                      (FlatMapFunction<Row, Row>) r -> firstLevel(r, frequent.value()), HOLDS)
-                  : held.flatMap(
-                      (FlatMapFunction<Row, Row>) r -> nextLevel(r, frequent.value()), HOLDS))
-              .filter(size(col("sets")).gt(k)) // k + 1 items need k + 1 frequent subsets
-              .localCheckpoint();
-      frequent.destroy();
-      // a basket's candidates are made here to be counted and made again by nextLevel to keep the
-      // frequent ones: cheaper than keeping millions of candidate rows with their basket
-      level =
-          keepFrequent(
-              held.flatMap((FlatMapFunction<Row, Row>) FrequentItemsets::extend, CANDIDATE),
-              minBaskets);
-      levels.add(level);
+      index = index.withLevel(keys);
+      levels.add(level.select(lit(k + 1).as("size"), col("key"), col("freq")));
     }
-    // each level is already computed and kept (a local checkpoint): their union reads them
-    return levels.stream().reduce(Dataset::unionByName).orElseThrow();
-  }
-
-  /** The candidates ({@code weight, items}) held by at least {@code minBaskets} baskets. */
-  private static Dataset<Row> keepFrequent(Dataset<Row> candidates, long minBaskets) {
-    return candidates
-        .groupBy("items")
-        .agg(sum("weight").as("freq"))
-        .filter(col("freq").geq(minBaskets))
-        .localCheckpoint();
-  }
-
-  /** A level's itemsets, to look up in a task. */
-  private static Set<List<String>> itemsets(Dataset<Row> level) {
-    Set<List<String>> sets = new HashSet<>();
-    level
-        .select("items")
-        .toLocalIterator()
-        .forEachRemaining(r -> sets.add(new ArrayList<>(r.<String>getList(0))));
-    return sets;
-  }
-
-  /** A basket's row ({@code basket, weight}) as its frequent items, if any. */
-  static Iterator<Row> firstLevel(Row basket, Set<List<String>> frequent) {
-    List<String> pool = new ArrayList<>();
-    for (String item : basket.<String>getList(0)) {
-      if (frequent.contains(List.of(item))) {
-        pool.add(item);
-      }
+    if (levels.isEmpty()) {
+      return singles;
     }
-    List<List<String>> sets = pool.stream().map(List::of).toList();
-    return List.of(holds(basket.getLong(1), pool, sets)).iterator();
+    Broadcast<ItemsetIndex> found = sc.broadcast(index);
+    Broadcast<String[]> named = sc.broadcast(names);
+    Dataset<Row> longer =
+        levels.stream()
+            .reduce(Dataset::union)
+            .orElseThrow()
+            .map((MapFunction<Row, Row>) r -> named(r, found.value(), named.value()), ITEMSET)
+            .localCheckpoint();
+    found.destroy();
+    named.destroy();
+    return singles.unionByName(longer);
   }
 
-  /** What a basket holds of the next level: its candidates that are frequent. */
-  static Iterator<Row> nextLevel(Row holds, Set<List<String>> frequent) {
-    List<List<String>> sets = new ArrayList<>();
-    Set<String> items = new HashSet<>();
-    for (List<String> candidate : candidates(holds)) {
-      if (frequent.contains(candidate)) {
-        sets.add(candidate);
-        items.addAll(candidate);
-      }
+  /** The frequent items' names, in Spark's order of strings: an item's number is its place. */
+  private static String[] names(Dataset<Row> items, long minBaskets) {
+    List<String> names = new ArrayList<>();
+    items.select("item").toLocalIterator().forEachRemaining(r -> names.add(r.getString(0)));
+    tooMany(names.size(), 1, minBaskets);
+    names.sort(Comparator.comparing(UTF8String::fromString));
+    return names.toArray(new String[0]);
+  }
+
+  /** A level's keys, in the order the index numbers them. */
+  private static long[] keys(Dataset<Row> level, int size, long minBaskets) {
+    tooMany(level.count(), size, minBaskets);
+    List<Long> keys = new ArrayList<>();
+    level.select("key").toLocalIterator().forEachRemaining(r -> keys.add(r.getLong(0)));
+    return keys.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static void tooMany(long found, int size, long minBaskets) {
+    if (found > MAX_ITEMSETS_PER_LEVEL) {
+      throw new UserError(
+          String.format(
+              "%,d itemsets of %d items are in at least %,d baskets, more than the %,d one level"
+                  + " of mining may hold: raise the minimum support",
+              found, size, minBaskets, MAX_ITEMSETS_PER_LEVEL));
     }
-    List<String> pool = holds.<String>getList(1).stream().filter(items::contains).toList();
-    return List.of(holds(holds.getLong(0), pool, sets)).iterator();
   }
 
-  /** A basket's candidates of the next level, as {@code weight, items} rows. */
-  static Iterator<Row> extend(Row holds) {
-    Object weight = holds.get(0);
-    return candidates(holds).stream()
-        .map(c -> RowFactory.create(weight, c.toArray(new String[0])))
-        .iterator();
+  /** A basket ({@code items}) as the sorted numbers of its frequent items, if it has two. */
+  static Iterator<Row> numbered(Row basket, Map<String, Integer> numbers) {
+    int[] items =
+        basket.<String>getList(0).stream()
+            .map(numbers::get)
+            .filter(Objects::nonNull)
+            .mapToInt(Integer::intValue)
+            .distinct()
+            .sorted()
+            .toArray();
+    return items.length < 2
+        ? Collections.emptyIterator()
+        : List.of(RowFactory.create((Object) items)).iterator();
+  }
+
+  /** A numbered basket's ({@code items, weight}) candidates of {@code size + 1} items. */
+  static Iterator<Row> counted(Row basket, ItemsetIndex index, int size) {
+    List<Integer> list = basket.getList(0);
+    int[] items = new int[list.size()];
+    for (int i = 0; i < items.length; i++) {
+      items[i] = list.get(i);
+    }
+    Object weight = basket.get(1);
+    List<Row> rows = new ArrayList<>();
+    candidates(items, index, size, key -> rows.add(RowFactory.create(key, weight)));
+    return rows.iterator();
   }
 
   /**
-   * The candidates of the next level in what a basket holds ({@code weight, pool, sets}): each
-   * frequent itemset followed by an item of the pool after its last, when every subset of the
-   * result one item shorter is frequent too (the one without the new item is the itemset itself).
+   * The candidates of {@code size + 1} items in a basket (sorted item numbers), by key: each
+   * frequent itemset of {@code size} items the basket holds (found through its prefixes, each
+   * frequent too) followed by an item of the basket after its last, when every subset of {@code
+   * size} items is frequent (the one without the new item is the itemset itself).
    */
-  static List<List<String>> candidates(Row holds) {
-    List<String> pool = holds.getList(1);
-    Set<List<String>> sets = new HashSet<>();
-    for (Object set : holds.getList(2)) {
-      sets.add(CollectionConverters.asJava((Seq<String>) set));
-    }
-    List<List<String>> next = new ArrayList<>();
-    for (List<String> set : sets) {
-      for (int i = pool.indexOf(set.get(set.size() - 1)) + 1; i < pool.size(); i++) {
-        List<String> candidate = new ArrayList<>(set);
-        candidate.add(pool.get(i));
-        if (subsetsFrequent(candidate, sets)) {
-          next.add(candidate);
-        }
-      }
-    }
-    return next;
+  static void candidates(int[] basket, ItemsetIndex index, int size, LongConsumer candidate) {
+    extend(basket, index, size, new int[size + 1], new int[size], 0, -1, 0, candidate);
   }
 
-  private static boolean subsetsFrequent(List<String> items, Set<List<String>> frequent) {
-    for (int drop = 0; drop < items.size() - 1; drop++) {
-      List<String> subset = new ArrayList<>(items);
-      subset.remove(drop);
-      if (!frequent.contains(subset)) {
+  /**
+   * Continues {@code chosen[0, depth)} (itemset {@code prefix}) with the items from {@code from}.
+   */
+  private static void extend(
+      int[] basket,
+      ItemsetIndex index,
+      int size,
+      int[] chosen,
+      int[] subset,
+      int depth,
+      int prefix,
+      int from,
+      LongConsumer candidate) {
+    if (depth == size) {
+      for (int i = from; i < basket.length; i++) {
+        chosen[size] = basket[i];
+        if (subsetsFrequent(chosen, subset, index)) {
+          candidate.accept(ItemsetIndex.key(prefix, basket[i]));
+        }
+      }
+      return;
+    }
+    // the itemset needs size - depth more items after this one
+    for (int i = from; i < basket.length - (size - depth); i++) {
+      int number = depth == 0 ? basket[i] : index.find(depth + 1, prefix, basket[i]);
+      if (number >= 0) {
+        chosen[depth] = basket[i];
+        extend(basket, index, size, chosen, subset, depth + 1, number, i + 1, candidate);
+      }
+    }
+  }
+
+  /** Whether each subset of {@code items} without one of its first items is frequent. */
+  private static boolean subsetsFrequent(int[] items, int[] subset, ItemsetIndex index) {
+    for (int drop = 0; drop < items.length - 1; drop++) {
+      for (int i = 0, j = 0; i < items.length; i++) {
+        if (i != drop) {
+          subset[j++] = items[i];
+        }
+      }
+      if (index.find(subset) < 0) {
         return false;
       }
     }
     return true;
   }
 
-  private static Row holds(long weight, List<String> pool, List<List<String>> sets) {
-    String[][] arrays = new String[sets.size()][];
-    for (int i = 0; i < arrays.length; i++) {
-      arrays[i] = sets.get(i).toArray(new String[0]);
+  /** A counted itemset ({@code size, key, freq}) with its items' names. */
+  static Row named(Row counted, ItemsetIndex index, String[] names) {
+    int size = counted.getInt(0);
+    long key = counted.getLong(1);
+    int[] first = index.items(size - 1, (int) (key >>> 32));
+    String[] items = new String[size];
+    for (int i = 0; i < first.length; i++) {
+      items[i] = names[first[i]];
     }
-    return RowFactory.create(weight, pool.toArray(new String[0]), arrays);
+    items[size - 1] = names[(int) key];
+    return RowFactory.create(items, counted.get(2));
   }
 
   /**
