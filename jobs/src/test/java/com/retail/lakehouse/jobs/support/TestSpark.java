@@ -21,7 +21,13 @@ public final class TestSpark {
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.databricks.delta.snapshotPartitions", "2")
               // VACUUM lists files in this many tasks (default 10,000)
-              .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
+              .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
+              // The tests' tables have a few rows to a few thousand: compiling each query's
+              // generated code (Janino) cost more than running it, a quarter of IncrementalTest's
+              // CPU. Interpreted, the same operators give the same rows (the pipeline keeps
+              // Spark's code generation: at the sample's size and above it pays).
+              .config("spark.sql.codegen.wholeStage", "false")
+              .config("spark.sql.codegen.factoryMode", "NO_CODEGEN");
       Sessions.DELTA.forEach(builder::config);
       session = builder.getOrCreate();
     }
