@@ -58,7 +58,7 @@ public final class FrequentItemsets {
   /** The most frequent itemsets one level may hold (about 30 MB sent to every task). */
   static final long MAX_ITEMSETS_PER_LEVEL = 1_000_000;
 
-  /** A basket: the sorted numbers of its frequent items and how many baskets it stands for. */
+  /** A basket as the sorted numbers of its frequent items. */
   private static final Encoder<Row> NUMBERED =
       Encoders.row(
           new StructType()
@@ -150,9 +150,9 @@ public final class FrequentItemsets {
 
   /** The frequent items' names, in Spark's order of strings: an item's number is its place. */
   private static String[] names(Dataset<Row> items, long minBaskets) {
+    tooMany(items.count(), 1, minBaskets);
     List<String> names = new ArrayList<>();
     items.select("item").toLocalIterator().forEachRemaining(r -> names.add(r.getString(0)));
-    tooMany(names.size(), 1, minBaskets);
     names.sort(Comparator.comparing(UTF8String::fromString));
     return names.toArray(new String[0]);
   }
