@@ -15,6 +15,7 @@ LAKEHOUSE_REFERENCE_LAKE, else made here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -41,12 +42,16 @@ pytestmark = pytest.mark.cluster
 
 
 REPORTER = []
+# pytest captures what a fixture writes, the terminal reporter's lines too: they are written with
+# the capture suspended, or a passing run would show none of them
+CAPTURE = []
 
 
 def progress(message: str) -> None:
     """Progress lines in the test command's output, past pytest's capture."""
     for reporter in REPORTER:
-        reporter.write_line(f"test_dag_run: {message}")
+        with CAPTURE[0].global_and_fixture_disabled() if CAPTURE else contextlib.nullcontext():
+            reporter.write_line(f"test_dag_run: {message}")
 
 
 def run(command: list[str], env: dict[str, str], log: Path, timeout: int = 3 * 3600) -> None:
@@ -121,6 +126,7 @@ def spark_python() -> str:
 @pytest.fixture(scope="module")
 def dag_runs(tmp_path_factory, pytestconfig):
     REPORTER[:] = [pytestconfig.pluginmanager.getplugin("terminalreporter")]
+    CAPTURE[:] = [pytestconfig.pluginmanager.getplugin("capturemanager")]
     tmp = tmp_path_factory.mktemp("dag-run")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LAKEHOUSE_"))}
     env.update(LAKEHOUSE_CLUSTER_DIR=str(tmp / "cluster"), LAKEHOUSE_HOME=str(HOME))
