@@ -15,7 +15,6 @@ LAKEHOUSE_REFERENCE_LAKE, else made here.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -41,16 +40,16 @@ RUNS = {"first": DATE, "again": SAME_DATE, "backfill": BACKFILL}
 pytestmark = pytest.mark.cluster
 
 
+# The terminal reporter and pytest's capture manager, set by the fixture. pytest captures what a
+# fixture writes, the reporter's lines too: they are written with the capture suspended, or a
+# passing run would show none of them.
 REPORTER = []
-# pytest captures what a fixture writes, the terminal reporter's lines too: they are written with
-# the capture suspended, or a passing run would show none of them
-CAPTURE = []
 
 
 def progress(message: str) -> None:
     """Progress lines in the test command's output, past pytest's capture."""
-    for reporter in REPORTER:
-        with CAPTURE[0].global_and_fixture_disabled() if CAPTURE else contextlib.nullcontext():
+    for reporter, capture in REPORTER:
+        with capture.global_and_fixture_disabled():
             reporter.write_line(f"test_dag_run: {message}")
 
 
@@ -125,8 +124,8 @@ def spark_python() -> str:
 
 @pytest.fixture(scope="module")
 def dag_runs(tmp_path_factory, pytestconfig):
-    REPORTER[:] = [pytestconfig.pluginmanager.getplugin("terminalreporter")]
-    CAPTURE[:] = [pytestconfig.pluginmanager.getplugin("capturemanager")]
+    plugins = pytestconfig.pluginmanager
+    REPORTER[:] = [(plugins.getplugin("terminalreporter"), plugins.getplugin("capturemanager"))]
     tmp = tmp_path_factory.mktemp("dag-run")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LAKEHOUSE_"))}
     env.update(LAKEHOUSE_CLUSTER_DIR=str(tmp / "cluster"), LAKEHOUSE_HOME=str(HOME))
