@@ -48,7 +48,8 @@ final class HouseholdsCommit {
     String progress =
         Progress.of(Map.of(FACTS, factsNow, DEMOGRAPHICS, demographicsVersion)).toJson();
     long written;
-    if (demographics.isPresent() && demographics.get().full()) {
+    boolean replaced = demographics.isPresent() && demographics.get().full();
+    if (replaced) {
       Dataset<Row> all =
           Households.toHouseholds(lake.read(spark, FACTS), demographics.get().toWrite());
       written = lake.replace(TARGET, all, progress);
@@ -84,7 +85,8 @@ final class HouseholdsCommit {
               : 0;
     }
     result.written(TARGET.name(), written);
-    result.stat(new TableStat(TARGET.toString(), written, lake.read(spark, TARGET).count(), null));
+    long rows = replaced ? written : lake.read(spark, TARGET).count(); // replaced: all written
+    result.stat(new TableStat(TARGET.toString(), written, rows, null));
     return true;
   }
 }

@@ -94,7 +94,8 @@ final class SilverCommit {
     Map<TableId, Long> consumed = new LinkedHashMap<>(dims);
     consumed.put(source.bronze(), b.bronzeVersion());
     String progress = Progress.of(consumed).toJson();
-    if (b.full() || !exists) {
+    boolean replaced = b.full() || !exists;
+    if (replaced) {
       lake.replace(target, ordered(b.toWrite()), progress);
     } else if (b.written() == 0) {
       lake.commitMetadataOnly(target, progress);
@@ -103,8 +104,9 @@ final class SilverCommit {
     }
     count(b);
     Instant newest = target.equals(Tables.SILVER_TRANSACTIONS) ? plan.newestTransaction() : null;
-    result.stat(
-        new TableStat(target.toString(), b.written(), lake.read(spark, target).count(), newest));
+    // a replaced table holds exactly the rows written: counted again only after a merge
+    long rows = replaced ? b.written() : lake.read(spark, target).count();
+    result.stat(new TableStat(target.toString(), b.written(), rows, newest));
     return true;
   }
 
