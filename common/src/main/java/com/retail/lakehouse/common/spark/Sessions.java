@@ -1,6 +1,7 @@
 package com.retail.lakehouse.common.spark;
 
 import com.retail.lakehouse.common.config.Settings;
+import com.retail.lakehouse.common.lake.local.LocalFiles;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -11,14 +12,21 @@ public final class Sessions {
   private Sessions() {}
 
   /**
-   * The settings that make a session Delta-aware, kept in one place; new tables record their change
-   * data feed, which the incremental stages read to find what changed since their last run.
+   * The settings every session gets, kept in one place: Delta enabled; new tables recording their
+   * change data feed, which the incremental stages read to find what changed since their last run;
+   * local paths written through {@link LocalFiles}, Hadoop's local file system without the {@code
+   * chmod} and {@code readlink} processes it starts for every file.
    */
-  public static final Map<String, String> DELTA =
-      Map.of(
-          "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
-          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-          "spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
+  public static final Map<String, String> COMMON = common();
+
+  private static Map<String, String> common() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    conf.put("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
+    conf.putAll(LocalFiles.SPARK_CONF);
+    return Map.copyOf(conf);
+  }
 
   /**
    * Gets or creates the session. The master is not set here: spark-submit gives it on a cluster,
@@ -31,7 +39,7 @@ public final class Sessions {
       builder.appName(appName); // spark-submit --name (the DAG's, with the date) wins
     }
     configured(settings.sparkConf(), launcher).forEach(builder::config);
-    DELTA.forEach(builder::config);
+    COMMON.forEach(builder::config);
     return builder.getOrCreate();
   }
 

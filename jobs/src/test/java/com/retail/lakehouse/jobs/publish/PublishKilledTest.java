@@ -166,7 +166,7 @@ class PublishKilledTest {
               .appName("slow-publisher")
               .config("spark.ui.enabled", "false")
               .config("spark.sql.shuffle.partitions", "2");
-      Sessions.DELTA.forEach(builder::config);
+      Sessions.COMMON.forEach(builder::config);
       SparkSession spark = builder.getOrCreate();
       Dataset<Row> slow =
           PublishConcurrencyTest.version(rows, 2)

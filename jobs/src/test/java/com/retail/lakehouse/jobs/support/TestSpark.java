@@ -28,7 +28,7 @@ public final class TestSpark {
               // Spark's code generation: at the sample's size and above it pays).
               .config("spark.sql.codegen.wholeStage", "false")
               .config("spark.sql.codegen.factoryMode", "NO_CODEGEN");
-      Sessions.DELTA.forEach(builder::config);
+      Sessions.COMMON.forEach(builder::config);
       session = builder.getOrCreate();
     }
     return session;
