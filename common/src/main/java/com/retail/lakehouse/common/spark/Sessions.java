@@ -2,6 +2,7 @@ package com.retail.lakehouse.common.spark;
 
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.lake.local.LocalFiles;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -20,7 +21,7 @@ public final class Sessions {
   public static final Map<String, String> COMMON = common();
 
   private static Map<String, String> common() {
-    Map<String, String> conf = new LinkedHashMap<>();
+    Map<String, String> conf = new HashMap<>(); // unordered: Map.copyOf keeps no order
     conf.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.put("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
