@@ -82,12 +82,17 @@ def url_path(title: str) -> str:
     return "" if title == "Overview" else title.lower().replace(" ", "_")
 
 
+# a chart drawn: plotly's SVG holds at least one data mark (line, bar, point or map shape)
+MARKS = ".main-svg .trace path, .main-svg .point path, .main-svg .hm image"
+
+
 def settle(page: Page) -> None:
     """Waits until the script has run (its title drawn, the app idle) and every chart is drawn."""
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                 .every(chart => chart.querySelector('.main-svg .trace, .main-svg .hm'))""",
+        """marks => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                    .every(chart => chart.querySelector(marks))""",
+        arg=MARKS,
         timeout=30_000,
     )

@@ -12,9 +12,9 @@ import time
 
 import pytest
 from conftest import SCREENSHOTS, TTL_SECONDS
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
-from harness import CHROMIUM, CHROMIUM_ARGS, settle
+from harness import CHROMIUM, CHROMIUM_ARGS, MARKS, settle
 
 # page path -> chart keys, each with the published table it needs (None: always there after a run)
 PAGES = {
@@ -75,9 +75,9 @@ def test_each_page_loads_and_draws_its_charts(served, page, path):
         chart = page.locator(f".st-key-{key}")
         if table is None or table in tables:
             assert chart.count() == 1, f"chart {key} missing"
-            # drawn: plotly's SVG holds at least one data mark (bar, point, line or map shape)
-            marks = chart.locator(".main-svg .trace path, .main-svg .point path, .main-svg .hm image")
-            assert marks.count() > 0, f"chart {key} has no data drawn"
+            # drawn; polled, as streamlit redraws a chart (an empty SVG for a moment) when its width settles
+            drawn = chart.locator(MARKS).first
+            expect(drawn, f"chart {key} has no data drawn").to_be_attached(timeout=15_000)
         else:
             assert chart.count() == 0
             assert f"gold.{table} is not published" in alerts(page)
