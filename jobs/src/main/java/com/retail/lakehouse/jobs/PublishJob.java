@@ -11,12 +11,15 @@ import com.retail.lakehouse.common.lake.TableId;
 import com.retail.lakehouse.common.lake.Tables;
 import com.retail.lakehouse.common.publish.Postgres;
 import com.retail.lakehouse.common.publish.PostgresPublisher;
+import com.retail.lakehouse.common.publish.ServedChanges;
 import com.retail.lakehouse.jobs.recommend.HoldOut;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -134,13 +137,17 @@ public final class PublishJob implements Job {
       }
       // the version published is the version read, whatever is committed meanwhile
       Lake.Identity source = lake.identity(spark, table);
+      Dataset<Row> rows = lake.readAt(spark, table, source.snapshot());
       PostgresPublisher.Outcome outcome =
-          publisher.publish(
-              lake.readAt(spark, table, source.snapshot()),
-              table.name(),
+          publish(
+              spark,
+              ctx,
+              publisher,
+              table,
+              rows,
               PRIMARY_KEYS.get(table),
               source,
-              ctx.runId());
+              source.snapshot());
       LOG.info(
           "{} version {} -> {}.{}: {} rows{}",
           table,
@@ -151,13 +158,38 @@ public final class PublishJob implements Job {
           outcome.upToDate() ? " (already published)" : "");
       anyPublished |= !outcome.upToDate();
       if (!outcome.upToDate()) {
-        result.read(table.name(), outcome.rows()).written(table.name(), outcome.rows());
+        result.read(table.name(), outcome.copied()).written(table.name(), outcome.copied());
       }
     }
     if (!orderTablesOnly) {
-      publishHistory(spark, lake, publisher, ctx.runId(), result);
+      publishHistory(spark, ctx, publisher, result);
     }
     return anyPublished ? result.build() : StageResult.skippedWithWarnings(warnings);
+  }
+
+  /**
+   * Publishes {@code rows}, version {@code read} of {@code table} (whose last data change is {@code
+   * source}): by what changed since the version served (the change data feed) when it can, whole on
+   * a {@code --full-refresh}.
+   */
+  private static PostgresPublisher.Outcome publish(
+      SparkSession spark,
+      JobContext ctx,
+      PostgresPublisher publisher,
+      TableId table,
+      Dataset<Row> rows,
+      List<String> key,
+      Lake.Identity source,
+      long read) {
+    return publisher.publish(
+        rows,
+        table.name(),
+        key,
+        source,
+        ctx.runId(),
+        ctx.force()
+            ? ServedChanges.Feed.NONE
+            : ServedChanges.of(spark, ctx.lake(), table, read, rows, key));
   }
 
   /**
@@ -166,20 +198,25 @@ public final class PublishJob implements Job {
    * with no gold table to serve is still up to date.
    */
   private static void publishHistory(
-      SparkSession spark,
-      Lake lake,
-      PostgresPublisher publisher,
-      String runId,
-      StageResult.Builder result) {
+      SparkSession spark, JobContext ctx, PostgresPublisher publisher, StageResult.Builder result) {
+    Lake lake = ctx.lake();
     for (TableId table : HISTORY) {
       if (lake.exists(spark, table)) {
         Lake.Identity source = lake.identity(spark, table);
-        var rows = lake.readAt(spark, table, source.version());
+        Dataset<Row> rows = lake.readAt(spark, table, source.version());
         if (java.util.Arrays.asList(rows.columns()).contains("details")) {
           rows = rows.drop("details");
         }
         PostgresPublisher.Outcome outcome =
-            publisher.publish(rows, table.name(), HISTORY_KEYS.get(table), source, runId);
+            publish(
+                spark,
+                ctx,
+                publisher,
+                table,
+                rows,
+                HISTORY_KEYS.get(table),
+                source,
+                source.version());
         result.detail(table.name() + ".served", outcome.rows());
       }
     }

@@ -84,8 +84,24 @@ public final class PostgresPublisher {
     this.partitions = partitions;
   }
 
-  /** What a publish did: rows now served, and whether the table was already up to date. */
-  public record Outcome(long rows, boolean upToDate) {}
+  /**
+   * What a publish did: rows now served, whether the table was already up to date, and the rows it
+   * COPied (all of them for a whole publish, the changed keys' for one of changes).
+   */
+  public record Outcome(long rows, boolean upToDate, long copied) {
+    /** A whole publish (or none, when up to date). */
+    public Outcome(long rows, boolean upToDate) {
+      this(rows, upToDate, upToDate ? 0 : rows);
+    }
+  }
+
+  /** What the database serves as a table, from the publish log row of the publish that made it. */
+  record Served(String tableId, long version, long rows, java.math.BigInteger checksum) {
+    @Override
+    public String toString() {
+      return tableId + "@" + version;
+    }
+  }
 
   /**
    * Publishes rows that are not a lake table (a benchmark's, a test's) as version {@code version}
@@ -106,6 +122,20 @@ public final class PostgresPublisher {
       List<String> primaryKey,
       Lake.Identity source,
       String runId) {
+    return publish(data, table, primaryKey, source, runId, ServedChanges.Feed.NONE);
+  }
+
+  /**
+   * The same, applying only what changed since the version served when {@code changes} can tell it
+   * ({@link ChangePublish}); otherwise, and whenever a check of that fails, the whole table.
+   */
+  public Outcome publish(
+      Dataset<Row> data,
+      String table,
+      List<String> primaryKey,
+      Lake.Identity source,
+      String runId,
+      ServedChanges.Feed changes) {
     if (!TableId.isIdentifier(table) || !primaryKey.stream().allMatch(TableId::isIdentifier)) {
       throw new IllegalArgumentException(
           "not lower-case SQL identifiers: table " + table + ", key " + primaryKey);
@@ -115,8 +145,8 @@ public final class PostgresPublisher {
     String target = qualified(table);
     String staging = qualified(table + "__staging");
     try (Connection c = db.connect()) {
-      Optional<String> served = servedSource(c, table);
-      if (served.isPresent() && served.get().equals(source.toString())) {
+      Optional<Served> served = servedSource(c, table);
+      if (served.isPresent() && served.get().toString().equals(source.toString())) {
         return new Outcome(servedRows(c, table), true);
       }
       served.ifPresent(
@@ -124,6 +154,14 @@ public final class PostgresPublisher {
               LOG.info(
                   "{}.{} serves {}, the lake has {}: publishing", schema, table, other, source));
       lockPublishOf(c, table);
+      if (served.isPresent() && !primaryKey.isEmpty()) {
+        Optional<Outcome> applied =
+            new ChangePublish(this, c, table, primaryKey)
+                .apply(data, served.get(), source, changes, runId, started);
+        if (applied.isPresent()) {
+          return applied.get();
+        }
+      }
       try {
         try (Statement st = c.createStatement()) {
           if (!tableExists(c, table)) { // a table no migration creates: made from the Delta schema
@@ -154,16 +192,7 @@ public final class PostgresPublisher {
         c.setAutoCommit(false);
         Tuple2<Long, String> staged = countAndChecksum(c, data, staging);
         if (!staged.equals(sent)) {
-          throw new IllegalStateException(
-              "staged "
-                  + staged._1()
-                  + " rows with checksum "
-                  + staged._2()
-                  + " but the lake's are "
-                  + sent._1()
-                  + " rows with checksum "
-                  + sent._2()
-                  + "; publish abandoned, the served table is unchanged");
+          throw mismatch("rows", staged, sent);
         }
         long swapStarted = System.currentTimeMillis();
         swap(c, table);
@@ -192,8 +221,25 @@ public final class PostgresPublisher {
     }
   }
 
+  /** The error of staged rows that are not the lake's. */
+  static IllegalStateException mismatch(
+      String what, Tuple2<Long, String> staged, Tuple2<Long, String> sent) {
+    return new IllegalStateException(
+        "staged "
+            + staged._1()
+            + " "
+            + what
+            + " with checksum "
+            + staged._2()
+            + " but the lake's are "
+            + sent._1()
+            + " rows with checksum "
+            + sent._2()
+            + "; publish abandoned, the served table is unchanged");
+  }
+
   /** COPies every partition in parallel; the lake side's row count and checksum. */
-  private Tuple2<Long, String> copy(Dataset<Row> data, String staging) {
+  Tuple2<Long, String> copy(Dataset<Row> data, String staging) {
     List<String> columns = new ArrayList<>();
     for (StructField f : data.schema().fields()) {
       columns.add(CopyEncoder.quoteIdentifier(f.name()));
@@ -220,7 +266,7 @@ public final class PostgresPublisher {
     return new Tuple2<>(rows, RowChecksum.format(sum));
   }
 
-  private Tuple2<Long, String> countAndChecksum(Connection c, Dataset<Row> data, String staging)
+  Tuple2<Long, String> countAndChecksum(Connection c, Dataset<Row> data, String staging)
       throws SQLException {
     try (Statement st = c.createStatement()) {
       // statistics for the readers of the table-to-be, and a parallel scan for the checksum
@@ -386,7 +432,7 @@ public final class PostgresPublisher {
     }
   }
 
-  private static void abandon(Connection c, String staging) {
+  static void abandon(Connection c, String staging) {
     try {
       if (!c.getAutoCommit()) {
         c.rollback();
@@ -401,7 +447,7 @@ public final class PostgresPublisher {
   }
 
   /** The publish log's row, with the OID of the table just swapped in (same transaction). */
-  private void log(
+  void log(
       Connection c,
       String table,
       Lake.Identity source,
@@ -428,15 +474,14 @@ public final class PostgresPublisher {
   }
 
   /**
-   * What the database serves as {@code table}, as {@code <Delta table id>@<version>}: from the last
-   * publish log row of the table, if the served table is still the one that row's publish created;
-   * empty when the table is not served, was never published, or was replaced since (restored,
-   * re-created by hand).
+   * What the database serves as {@code table}: the last publish log row of the table, if the served
+   * table is still the one that row's publish created; empty when the table is not served, was
+   * never published, or was replaced since (restored, re-created by hand).
    */
-  private Optional<String> servedSource(Connection c, String table) throws SQLException {
+  private Optional<Served> servedSource(Connection c, String table) throws SQLException {
     try (PreparedStatement q =
         c.prepareStatement(
-            "SELECT delta_table_id || '@' || delta_version FROM ops.publish_log"
+            "SELECT delta_table_id, delta_version, row_count, checksum::text FROM ops.publish_log"
                 + " WHERE table_schema = ? AND table_name = ?"
                 + " AND served_oid = to_regclass(?)::oid AND delta_table_id IS NOT NULL"
                 + " AND published_at = (SELECT max(published_at) FROM ops.publish_log"
@@ -448,7 +493,16 @@ public final class PostgresPublisher {
       q.setString(4, schema);
       q.setString(5, table);
       try (ResultSet rs = q.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String checksum = rs.getString(4);
+        return Optional.of(
+            new Served(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                checksum == null ? null : new java.math.BigInteger(checksum)));
       }
     }
   }
@@ -471,7 +525,7 @@ public final class PostgresPublisher {
     }
   }
 
-  private String qualified(String table) {
+  String qualified(String table) {
     return CopyEncoder.quoteIdentifier(schema) + "." + CopyEncoder.quoteIdentifier(table);
   }
 

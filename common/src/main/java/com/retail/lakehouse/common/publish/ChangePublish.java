@@ -1,0 +1,250 @@
+package com.retail.lakehouse.common.publish;
+
+import com.retail.lakehouse.common.lake.Lake;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * A publish of what changed in a lake table since the version the database serves, in place of the
+ * whole table: a day of history changes a day's rows, and serving it costs that, not the history.
+ *
+ * <ol>
+ *   <li>The rows the lake now has for the keys changed since the served version ({@link
+ *       ServedChanges}) are COPied into {@code <table>__staging}, the keys into {@code
+ *       <table>__keys}, in parallel as a whole publish does; the staged rows' count and checksum
+ *       must equal the lake's.
+ *   <li>In one transaction the served rows of those keys are deleted and the staged rows inserted;
+ *       {@code ops.publish_log} gets its row. Readers see the old rows until the commit
+ *       (PostgreSQL's MVCC), so the table is never served half-changed, and a publish killed before
+ *       the commit leaves it as it was. The table keeps its OID, indexes, comment and grants.
+ * </ol>
+ *
+ * <p>The checksum logged is the served one's, less the deleted rows' (PostgreSQL's, over the rows
+ * it deletes), plus the staged rows': the checksum is a sum of row hashes. Before the commit the
+ * table must hold as many rows as the lake's version; if not (a served table changed by hand), the
+ * transaction is rolled back and the table is published whole.
+ *
+ * <p>Used only when the database serves an earlier version of the same lake table (the publish
+ * log's Delta table id, version and OID, see {@link PostgresPublisher}) with its checksum, the
+ * change feed covers the versions since, and the changed keys are at most half the served rows
+ * (beyond that, copying the whole table and swapping it in is the cheaper way).
+ */
+final class ChangePublish {
+  private static final Logger LOG = LogManager.getLogger(ChangePublish.class);
+  private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
+
+  private final PostgresPublisher publisher;
+  private final Connection c;
+  private final String table;
+  private final List<String> key;
+
+  ChangePublish(PostgresPublisher publisher, Connection c, String table, List<String> key) {
+    this.publisher = publisher;
+    this.c = c;
+    this.table = table;
+    this.key = key;
+  }
+
+  /** The publish of the changes, or empty when the table is to be published whole. */
+  Optional<PostgresPublisher.Outcome> apply(
+      Dataset<Row> data,
+      PostgresPublisher.Served served,
+      Lake.Identity source,
+      ServedChanges.Feed feed,
+      String runId,
+      long started)
+      throws SQLException {
+    if (!served.tableId().equals(source.tableId())
+        || served.version() >= source.version()
+        || served.checksum() == null) {
+      return Optional.empty();
+    }
+    Optional<ServedChanges> changes = feed.since(served.version());
+    if (changes.isEmpty()) {
+      return Optional.empty();
+    }
+    Dataset<Row> keys = changes.get().keys();
+    try {
+      long changed;
+      long lakeRows;
+      try { // a feed switched off or vacuumed fails here (persist plans the query), not before
+        keys.persist(StorageLevel.MEMORY_AND_DISK());
+        changed = keys.count();
+        lakeRows = data.count();
+      } catch (Exception e) {
+        LOG.info(
+            "{}: the change feed cannot be read ({}): publishing it whole", table, e.getMessage());
+        return Optional.empty();
+      }
+      if (changed * 2 > served.rows()) {
+        LOG.info(
+            "{}: {} keys changed of {} rows served: publishing it whole",
+            table,
+            changed,
+            served.rows());
+        return Optional.empty();
+      }
+      return applyChanges(changes.get().rows(), keys, lakeRows, served, source, runId, started);
+    } finally {
+      keys.unpersist();
+    }
+  }
+
+  private Optional<PostgresPublisher.Outcome> applyChanges(
+      Dataset<Row> rows,
+      Dataset<Row> keys,
+      long lakeRows,
+      PostgresPublisher.Served served,
+      Lake.Identity source,
+      String runId,
+      long started)
+      throws SQLException {
+    String target = publisher.qualified(table);
+    String staging = publisher.qualified(table + "__staging");
+    String keysTable = publisher.qualified(table + "__keys");
+    String keyList =
+        key.stream().map(CopyEncoder::quoteIdentifier).collect(Collectors.joining(", "));
+    try (Statement st = c.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS " + staging); // left by a publish that was killed
+      st.execute("DROP TABLE IF EXISTS " + keysTable);
+      st.execute(
+          "CREATE TABLE " + staging + " (LIKE " + target + " INCLUDING ALL EXCLUDING INDEXES)");
+      st.execute(
+          "CREATE TABLE " + keysTable + " AS SELECT " + keyList + " FROM " + target + " LIMIT 0");
+    }
+    try {
+      long copyStarted = System.currentTimeMillis();
+      Tuple2<Long, String> sent = publisher.copy(rows, staging);
+      Tuple2<Long, String> sentKeys = publisher.copy(keys, keysTable);
+      long applyStarted = System.currentTimeMillis();
+      c.setAutoCommit(false);
+      Tuple2<Long, String> staged = publisher.countAndChecksum(c, rows, staging);
+      if (!staged.equals(sent) || count(c, keysTable) != sentKeys._1()) {
+        throw PostgresPublisher.mismatch("changed rows", staged, sent);
+      }
+      String match =
+          key.stream()
+              .map(CopyEncoder::quoteIdentifier)
+              .map(k -> "t." + k + " = k." + k)
+              .collect(Collectors.joining(" AND "));
+      Tuple2<Long, BigInteger> gone;
+      long deleted;
+      long inserted;
+      try (Statement st = c.createStatement()) {
+        st.execute("ANALYZE " + keysTable);
+        gone =
+            checksum(
+                st,
+                new RowChecksum(rows.schema())
+                    .sql(
+                        "(SELECT t.* FROM "
+                            + target
+                            + " t WHERE EXISTS (SELECT 1 FROM "
+                            + keysTable
+                            + " k WHERE "
+                            + match
+                            + ")) AS gone"));
+        deleted =
+            st.executeUpdate(
+                "DELETE FROM " + target + " t USING " + keysTable + " k WHERE " + match);
+        String columns = columns(rows);
+        inserted =
+            st.executeUpdate(
+                "INSERT INTO "
+                    + target
+                    + " ("
+                    + columns
+                    + ") SELECT "
+                    + columns
+                    + " FROM "
+                    + staging);
+      }
+      long servedRows = served.rows() - deleted + inserted;
+      if (deleted != gone._1() || servedRows != count(c, target) || servedRows != lakeRows) {
+        LOG.warn(
+            "{}: after the changes {} rows would be served ({} in the table), the lake has {}:"
+                + " publishing it whole",
+            table,
+            servedRows,
+            count(c, target),
+            lakeRows);
+        PostgresPublisher.abandon(c, staging);
+        drop(keysTable);
+        return Optional.empty();
+      }
+      BigInteger checksum =
+          served.checksum().subtract(gone._2()).add(new BigInteger(staged._2())).mod(TWO_TO_64);
+      long swapStarted = System.currentTimeMillis();
+      publisher.log(
+          c,
+          table,
+          source,
+          new Tuple2<>(servedRows, checksum.toString()),
+          System.currentTimeMillis() - started,
+          runId);
+      c.commit();
+      c.setAutoCommit(true);
+      drop(staging);
+      drop(keysTable);
+      LOG.info(
+          "{}: {} keys changed since version {}: {} rows COPied in {} ms, {} deleted and {}"
+              + " inserted in {} ms, committed in {} ms; {} rows served",
+          table,
+          sentKeys._1(),
+          served.version(),
+          inserted,
+          applyStarted - copyStarted,
+          deleted,
+          inserted,
+          swapStarted - applyStarted,
+          System.currentTimeMillis() - swapStarted,
+          servedRows);
+      return Optional.of(new PostgresPublisher.Outcome(servedRows, false, inserted));
+    } catch (Exception e) { // also Spark's SparkException, checked but thrown from Scala
+      PostgresPublisher.abandon(c, staging);
+      drop(keysTable);
+      throw e;
+    }
+  }
+
+  private static String columns(Dataset<Row> rows) {
+    return java.util.Arrays.stream(rows.columns())
+        .map(CopyEncoder::quoteIdentifier)
+        .collect(Collectors.joining(", "));
+  }
+
+  private static Tuple2<Long, BigInteger> checksum(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return new Tuple2<>(rs.getLong(1), rs.getBigDecimal(2).toBigInteger());
+    }
+  }
+
+  private static long count(Connection c, String table) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private void drop(String staged) {
+    try (Statement st = c.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS " + staged);
+    } catch (SQLException ignored) {
+      // the next publish drops it
+    }
+  }
+}
