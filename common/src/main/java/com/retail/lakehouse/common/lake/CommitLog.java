@@ -44,6 +44,18 @@ final class CommitLog {
     return commits;
   }
 
+  /** The table's commits after {@code version}, newest first. */
+  static List<Commit> since(FileSystem fs, Path table, long version) {
+    List<Commit> commits = new ArrayList<>();
+    for (long v : versions(fs, table)) {
+      if (v <= version) {
+        break;
+      }
+      commits.add(read(fs, commitFile(table, v), v));
+    }
+    return commits;
+  }
+
   /**
    * The table's id (Delta's UUID, fixed when the table is created) from the checksum file Delta
    * writes beside a commit, when that file is there.

@@ -125,6 +125,25 @@ public final class Lake {
   }
 
   /**
+   * The rows the {@code MERGE} commits after {@code version} inserted, updated and deleted, summed
+   * from their operation metrics (no data read): an estimate of the rows changed since, in which a
+   * key two commits changed counts twice and other commits count nothing.
+   */
+  public long rowsMergedSince(SparkSession spark, TableId table, long version) {
+    long rows = 0;
+    for (CommitLog.Commit c :
+        CommitLog.since(fileSystem(spark, table), new Path(path(table)), version)) {
+      if (c.operation() != null && c.operation().equals("MERGE")) {
+        for (String metric :
+            List.of("numTargetRowsInserted", "numTargetRowsUpdated", "numTargetRowsDeleted")) {
+          rows += Long.parseLong(c.metrics().getOrDefault(metric, "0"));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
    * Replaces the whole table (schema included) in one commit that records the fingerprint; returns
    * the rows written.
    */

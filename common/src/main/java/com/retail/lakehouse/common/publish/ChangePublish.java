@@ -39,7 +39,9 @@ import scala.Tuple2;
  * <p>Used only when the database serves an earlier version of the same lake table (the publish
  * log's Delta table id, version and OID, see {@link PostgresPublisher}) with its checksum, the
  * change feed covers the versions since, and the changed keys are at most half the served rows
- * (beyond that, copying the whole table and swapping it in is the cheaper way).
+ * (beyond that, copying the whole table and swapping it in is the cheaper way): first estimated
+ * from the {@code MERGE} commits' metrics, which rules out a table whose merges rewrote most of it
+ * without reading any data, then counted.
  */
 final class ChangePublish {
   private static final Logger LOG = LogManager.getLogger(ChangePublish.class);
@@ -75,31 +77,40 @@ final class ChangePublish {
     if (changes.isEmpty()) {
       return Optional.empty();
     }
+    if (!few(changes.get().merged(), served)) { // from the commits' metrics: no data read
+      return Optional.empty();
+    }
     Dataset<Row> keys = changes.get().keys();
     try {
       long changed;
-      long lakeRows;
       try { // a feed switched off or vacuumed fails here (persist plans the query), not before
         keys.persist(StorageLevel.MEMORY_AND_DISK());
         changed = keys.count();
-        lakeRows = data.count();
       } catch (Exception e) {
         LOG.info(
             "{}: the change feed cannot be read ({}): publishing it whole", table, e.getMessage());
         return Optional.empty();
       }
-      if (changed * 2 > served.rows()) {
-        LOG.info(
-            "{}: {} keys changed of {} rows served: publishing it whole",
-            table,
-            changed,
-            served.rows());
+      if (!few(changed, served)) {
         return Optional.empty();
       }
-      return applyChanges(changes.get().rows(), keys, lakeRows, served, source, runId, started);
+      return applyChanges(changes.get().rows(), keys, data.count(), served, source, runId, started);
     } finally {
       keys.unpersist();
     }
+  }
+
+  /** Whether {@code changed} keys are few enough to apply: at most half the served rows. */
+  private boolean few(long changed, PostgresPublisher.Served served) {
+    if (changed * 2 <= served.rows()) {
+      return true;
+    }
+    LOG.info(
+        "{}: {} keys changed of {} rows served: publishing it whole",
+        table,
+        changed,
+        served.rows());
+    return false;
   }
 
   private Optional<PostgresPublisher.Outcome> applyChanges(

@@ -15,10 +15,12 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What changed in a lake table since the version a database serves: the primary keys of the rows
- * inserted, updated or deleted after that version, and the rows the table has for those keys now
- * (none for a key deleted). {@link ChangePublish} applies them in place of copying the whole table.
+ * inserted, updated or deleted after that version, the rows the table has for those keys now (none
+ * for a key deleted), and the rows its {@code MERGE} commits since changed, read from the commit
+ * log without reading data ({@code merged}; {@link Lake#rowsMergedSince}). {@link ChangePublish}
+ * applies them in place of copying the whole table.
  */
-public record ServedChanges(Dataset<Row> keys, Dataset<Row> rows) {
+public record ServedChanges(Dataset<Row> keys, Dataset<Row> rows, long merged) {
   private static final Logger LOG = LogManager.getLogger(ServedChanges.class);
 
   /** The changes since a served version, or empty when they cannot be told. */
@@ -53,7 +55,8 @@ public record ServedChanges(Dataset<Row> keys, Dataset<Row> rows) {
         Dataset<Row> rows =
             now.join(
                 keys, scala.jdk.javaapi.CollectionConverters.asScala(key).toSeq(), "left_semi");
-        return Optional.of(new ServedChanges(keys, rows));
+        return Optional.of(
+            new ServedChanges(keys, rows, lake.rowsMergedSince(spark, table, served)));
       } catch (Exception e) { // Delta's analysis errors are checked exceptions thrown from Scala
         LOG.info(
             "{}: no change data feed after version {} ({}): publishing it whole",
