@@ -22,9 +22,10 @@ import scala.Tuple2;
  *
  * <ol>
  *   <li>The rows the lake now has for the keys changed since the served version ({@link
- *       ServedChanges}) are COPied into {@code <table>__staging}, the keys into {@code
- *       <table>__keys}, in parallel as a whole publish does; the staged rows' count and checksum
- *       must equal the lake's.
+ *       ServedChanges}) are COPied into {@code <table>__staging}, in parallel as a whole publish
+ *       does, and the keys into {@code <table>__keys} (taken from the staged rows when every key
+ *       changed has one: no key deleted); the staged rows' count and checksum must equal the
+ *       lake's.
  *   <li>In one transaction the served rows of those keys are deleted and the staged rows inserted;
  *       {@code ops.publish_log} gets its row. Readers see the old rows until the commit
  *       (PostgreSQL's MVCC), so the table is never served half-changed, and a publish killed before
@@ -94,7 +95,8 @@ final class ChangePublish {
       if (!few(changed, served)) {
         return Optional.empty();
       }
-      return applyChanges(changes.get().rows(), keys, data.count(), served, source, runId, started);
+      return applyChanges(
+          changes.get().rows(), keys, changed, data.count(), served, source, runId, started);
     } finally {
       keys.unpersist();
     }
@@ -116,6 +118,7 @@ final class ChangePublish {
   private Optional<PostgresPublisher.Outcome> applyChanges(
       Dataset<Row> rows,
       Dataset<Row> keys,
+      long changed,
       long lakeRows,
       PostgresPublisher.Served served,
       Lake.Identity source,
@@ -138,11 +141,17 @@ final class ChangePublish {
     try {
       long copyStarted = System.currentTimeMillis();
       Tuple2<Long, String> sent = publisher.copy(rows, staging);
-      Tuple2<Long, String> sentKeys = publisher.copy(keys, keysTable);
+      if (sent._1() == changed) { // every key changed has a row now: they are the staged rows' keys
+        try (Statement st = c.createStatement()) {
+          st.execute("INSERT INTO " + keysTable + " SELECT " + keyList + " FROM " + staging);
+        }
+      } else { // and the keys deleted
+        publisher.copy(keys, keysTable);
+      }
       long applyStarted = System.currentTimeMillis();
       c.setAutoCommit(false);
       Tuple2<Long, String> staged = publisher.countAndChecksum(c, rows, staging);
-      if (!staged.equals(sent) || count(c, keysTable) != sentKeys._1()) {
+      if (!staged.equals(sent) || count(c, keysTable) != changed) {
         throw PostgresPublisher.mismatch("changed rows", staged, sent);
       }
       String match =
@@ -213,7 +222,7 @@ final class ChangePublish {
           "{}: {} keys changed since version {}: {} rows COPied in {} ms, {} deleted and {}"
               + " inserted in {} ms, committed in {} ms; {} rows served",
           table,
-          sentKeys._1(),
+          changed,
           served.version(),
           inserted,
           applyStarted - copyStarted,

@@ -173,6 +173,24 @@ class PublishChangesTest {
                 + "' AND table_name LIKE 'items\\_\\_%'"));
     // the same version again: up to date
     assertEquals(new PostgresPublisher.Outcome(20, true, 0), publish(lake, t, "items", true));
+
+    // a version that deletes nothing: id 10 renamed, id 31 new
+    lake.mergeWhole(
+        t,
+        second
+            .where("id <> 10")
+            .union(
+                Frames.of(
+                    DDL,
+                    row(10L, "ten", new BigDecimal("10.05"), List.of("p")),
+                    row(31L, "thirty-one", null, List.of()))),
+        KEY,
+        "v2");
+    assertEquals(new PostgresPublisher.Outcome(21, false, 2), publish(lake, t, "items", true));
+    assertEquals(before, oid("items"));
+    assertEquals(lakeRows(lake, t), served("items"));
+    assertEquals(new PostgresPublisher.Outcome(21, false, 21), publish(lake, t, "whole", false));
+    assertEquals(logged("whole"), logged("items"));
   }
 
   @Test
