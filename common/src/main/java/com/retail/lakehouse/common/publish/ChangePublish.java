@@ -214,10 +214,12 @@ final class ChangePublish {
           new Tuple2<>(servedRows, checksum.toString()),
           System.currentTimeMillis() - started,
           runId);
+      try (Statement st = c.createStatement()) { // in the transaction: nothing left after it
+        st.execute("DROP TABLE " + staging);
+        st.execute("DROP TABLE " + keysTable);
+      }
       c.commit();
       c.setAutoCommit(true);
-      drop(staging);
-      drop(keysTable);
       LOG.info(
           "{}: {} keys changed since version {}: {} rows COPied in {} ms, {} deleted and {}"
               + " inserted in {} ms, committed in {} ms; {} rows served",

@@ -179,7 +179,9 @@ public final class PostgresPublisher {
                             + ")")
                     + ")");
           }
-          st.execute("DROP TABLE IF EXISTS " + staging); // left by a publish that was killed
+          // left by a publish that was killed (__keys by one of changes, see ChangePublish)
+          st.execute("DROP TABLE IF EXISTS " + staging);
+          st.execute("DROP TABLE IF EXISTS " + qualified(table + "__keys"));
           // everything but the indexes, which are built after the load: faster than maintaining
           // them row by row during the COPY
           st.execute(

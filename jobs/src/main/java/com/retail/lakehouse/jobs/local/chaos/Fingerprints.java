@@ -170,11 +170,16 @@ final class Fingerprints {
     return partial;
   }
 
-  /** Tables a killed publish left in the serving schema ({@code <table>__staging}). */
+  /**
+   * Tables a killed publish left in the serving schema ({@code <table>__staging}, and {@code
+   * <table>__keys} from a publish of changes).
+   */
   static List<String> stagingLeft(Postgres db, String schema) throws SQLException {
     try (Connection c = db.connect();
         Statement st = c.createStatement()) {
-      return tables(st, schema).stream().filter(t -> t.endsWith("__staging")).toList();
+      return tables(st, schema).stream()
+          .filter(t -> t.endsWith("__staging") || t.endsWith("__keys"))
+          .toList();
     }
   }
 
