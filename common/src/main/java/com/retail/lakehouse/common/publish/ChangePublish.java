@@ -6,13 +6,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -95,8 +98,9 @@ final class ChangePublish {
       if (!few(changed, served)) {
         return Optional.empty();
       }
-      return applyChanges(
-          changes.get().rows(), keys, changed, data.count(), served, source, runId, started);
+      // in the table's column order, which the row hashes follow (a join puts its keys first)
+      Dataset<Row> rows = changes.get().rows().select(inOrderOf(data));
+      return applyChanges(rows, keys, changed, data.count(), served, source, runId, started);
     } finally {
       keys.unpersist();
     }
@@ -239,6 +243,10 @@ final class ChangePublish {
       drop(keysTable);
       throw e;
     }
+  }
+
+  private static Column[] inOrderOf(Dataset<Row> data) {
+    return Arrays.stream(data.columns()).map(functions::col).toArray(Column[]::new);
   }
 
   private static String columns(Dataset<Row> rows) {

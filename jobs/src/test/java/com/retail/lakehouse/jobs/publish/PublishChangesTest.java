@@ -53,7 +53,8 @@ class PublishChangesTest {
     for (long id = 10; id < 26; id++) {
       rows.add(row(id, "plain " + id, new BigDecimal(id + ".05"), List.of("p")));
     }
-    return Frames.of(DDL, rows.toArray(Object[][]::new));
+    // the key not first: a row's hash follows the table's column order, which a join changes
+    return Frames.of(DDL, rows.toArray(Object[][]::new)).select("name", "amount", "id", "tags");
   }
 
   private PostgresPublisher.Outcome publish(Lake lake, TableId t, String as, boolean changes) {
@@ -130,7 +131,7 @@ class PublishChangesTest {
   }
 
   private List<List<Object>> lakeRows(Lake lake, TableId t) {
-    return Frames.values(lake.read(spark, t).orderBy("id"));
+    return Frames.values(lake.read(spark, t).select("id", "name", "amount", "tags").orderBy("id"));
   }
 
   @Test
@@ -146,7 +147,7 @@ class PublishChangesTest {
     Dataset<Row> second =
         first()
             .where("id NOT IN (2, 3, 4)")
-            .union(
+            .unionByName(
                 Frames.of(
                     DDL,
                     row(2L, "two", new BigDecimal("0.00"), List.of()),
@@ -179,7 +180,7 @@ class PublishChangesTest {
         t,
         second
             .where("id <> 10")
-            .union(
+            .unionByName(
                 Frames.of(
                     DDL,
                     row(10L, "ten", new BigDecimal("10.05"), List.of("p")),
@@ -202,7 +203,7 @@ class PublishChangesTest {
     execute("DELETE FROM " + SCHEMA + ".by_hand WHERE id = 12");
     lake.mergeWhole(
         t,
-        first().where("id <> 25").union(Frames.of(DDL, row(40L, "forty", null, null))),
+        first().where("id <> 25").unionByName(Frames.of(DDL, row(40L, "forty", null, null))),
         KEY,
         "v1");
 
