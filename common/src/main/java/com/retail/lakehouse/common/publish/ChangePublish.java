@@ -196,13 +196,14 @@ final class ChangePublish {
                     + staging);
       }
       long servedRows = served.rows() - deleted + inserted;
-      if (deleted != gone._1() || servedRows != count(c, target) || servedRows != lakeRows) {
+      long inTable = count(c, target);
+      if (deleted != gone._1() || servedRows != inTable || servedRows != lakeRows) {
         LOG.warn(
             "{}: after the changes {} rows would be served ({} in the table), the lake has {}:"
                 + " publishing it whole",
             table,
             servedRows,
-            count(c, target),
+            inTable,
             lakeRows);
         PostgresPublisher.abandon(c, staging);
         drop(keysTable);
@@ -250,7 +251,7 @@ final class ChangePublish {
   }
 
   private static String columns(Dataset<Row> rows) {
-    return java.util.Arrays.stream(rows.columns())
+    return Arrays.stream(rows.columns())
         .map(CopyEncoder::quoteIdentifier)
         .collect(Collectors.joining(", "));
   }
