@@ -116,7 +116,8 @@ public final class PublishJob implements Job {
             .map(db -> db.withRetries(conf.connectTries(), conf.connectBackoff()))
             .orElseGet(() -> Postgres.configured(conf));
     PostgresPublisher publisher =
-        new PostgresPublisher(target, conf.schema(), conf.publishPartitions());
+        new PostgresPublisher(
+            target, conf.schema(), conf.publishPartitions(), conf.publishChangesMinRows());
     StageResult.Builder result = new StageResult.Builder();
     boolean anyPublished = false;
     List<String> warnings = new java.util.ArrayList<>();

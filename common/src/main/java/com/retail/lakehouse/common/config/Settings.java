@@ -78,6 +78,7 @@ public record Settings(
       String passwordEnv,
       String schema,
       int publishPartitions,
+      long publishChangesMinRows,
       int connectTries,
       Duration connectBackoff) {
     public boolean isConfigured() {
@@ -199,6 +200,7 @@ public record Settings(
                   config.getString("postgres.password-env"),
                   config.getString("postgres.schema"),
                   config.getInt("postgres.publish-partitions"),
+                  config.getLong("postgres.publish-changes-min-rows"),
                   config.getInt("postgres.connect-tries"),
                   config.getDuration("postgres.connect-backoff")),
               sparkConf(config),
@@ -281,6 +283,11 @@ public record Settings(
     require(
         postgres.publishPartitions >= 1,
         "postgres.publish-partitions must be at least 1 (got " + postgres.publishPartitions + ")");
+    require(
+        postgres.publishChangesMinRows >= 0,
+        "postgres.publish-changes-min-rows must not be negative (got "
+            + postgres.publishChangesMinRows
+            + ")");
     require(
         postgres.connectTries >= 1,
         "postgres.connect-tries must be at least 1 (got " + postgres.connectTries + ")");

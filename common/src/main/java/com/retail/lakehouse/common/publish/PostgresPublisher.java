@@ -67,21 +67,36 @@ public final class PostgresPublisher {
   private final Postgres db;
   private final String schema;
   private final int partitions;
+  private final long changesMinRows;
 
   public PostgresPublisher(Postgres db, String schema) {
     this(db, schema, DEFAULT_PARTITIONS);
   }
 
+  /** A publisher that applies a table's changes whenever they can be told (see below). */
   public PostgresPublisher(Postgres db, String schema, int partitions) {
+    this(db, schema, partitions, 0);
+  }
+
+  /**
+   * A publisher that applies the changes of a table only when it serves at least {@code
+   * changesMinRows} rows: under that, copying the table whole costs no more than finding and
+   * applying its changes.
+   */
+  public PostgresPublisher(Postgres db, String schema, int partitions, long changesMinRows) {
     if (partitions < 1) {
       throw new IllegalArgumentException("publish partitions must be at least 1");
     }
     if (!TableId.isIdentifier(schema)) {
       throw new IllegalArgumentException("not a lower-case SQL identifier: schema " + schema);
     }
+    if (changesMinRows < 0) {
+      throw new IllegalArgumentException("the rows for a publish of changes must not be negative");
+    }
     this.db = db;
     this.schema = schema;
     this.partitions = partitions;
+    this.changesMinRows = changesMinRows;
   }
 
   /**
@@ -154,7 +169,7 @@ public final class PostgresPublisher {
               LOG.info(
                   "{}.{} serves {}, the lake has {}: publishing", schema, table, other, source));
       lockPublishOf(c, table);
-      if (served.isPresent() && !primaryKey.isEmpty()) {
+      if (served.isPresent() && !primaryKey.isEmpty() && served.get().rows() >= changesMinRows) {
         Optional<Outcome> applied =
             new ChangePublish(this, c, table, primaryKey)
                 .apply(data, served.get(), source, changes, runId, started);

@@ -161,6 +161,7 @@ class ConfigLoaderTest {
         "postgres.url=mysql://db/retail|postgres.url must start with jdbc:postgresql:",
         "postgres.schema=Gold|postgres.schema must be a lower-case SQL identifier",
         "postgres.publish-partitions=0|postgres.publish-partitions must be at least 1 (got 0)",
+        "postgres.publish-changes-min-rows=-1|postgres.publish-changes-min-rows must not be negative",
         "lake.root=|lake.root is empty",
         "no-equals-sign|--set expects key=value (got 'no-equals-sign')"
       })

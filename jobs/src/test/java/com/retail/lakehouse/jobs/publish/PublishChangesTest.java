@@ -58,9 +58,14 @@ class PublishChangesTest {
   }
 
   private PostgresPublisher.Outcome publish(Lake lake, TableId t, String as, boolean changes) {
+    return publish(publisher, lake, t, as, changes);
+  }
+
+  private PostgresPublisher.Outcome publish(
+      PostgresPublisher by, Lake lake, TableId t, String as, boolean changes) {
     Lake.Identity source = lake.identity(spark, t);
     Dataset<Row> rows = lake.readAt(spark, t, source.snapshot());
-    return publisher.publish(
+    return by.publish(
         rows,
         as,
         KEY,
@@ -223,6 +228,32 @@ class PublishChangesTest {
     assertEquals(new PostgresPublisher.Outcome(20, false, 20), publish(lake, t, "most", true));
     assertNotEquals(before, oid("most"), "swapped in whole");
     assertEquals(lakeRows(lake, t), served("most"));
+  }
+
+  @Test
+  void aTableServingFewerRowsThanTheSettingIsPublishedWhole(@TempDir Path dir) throws Exception {
+    Lake lake = new Lake(dir.toString());
+    TableId t = TableId.of("gold.small");
+    lake.replace(t, first(), "v0");
+    PostgresPublisher from21 =
+        new PostgresPublisher(TestDatabase.get(), SCHEMA, PostgresPublisher.DEFAULT_PARTITIONS, 21);
+    PostgresPublisher from20 =
+        new PostgresPublisher(TestDatabase.get(), SCHEMA, PostgresPublisher.DEFAULT_PARTITIONS, 20);
+    publish(from21, lake, t, "small", true);
+    lake.mergeWhole(t, first().where("id <> 10"), KEY, "v1"); // one key gone: 19 rows
+
+    // 20 rows served, changes from 21 rows on: whole
+    assertEquals(
+        new PostgresPublisher.Outcome(19, false, 19), publish(from21, lake, t, "small", true));
+    lake.mergeWhole(t, first(), KEY, "v2"); // id 10 back
+    // 19 rows served, changes from 20 rows on: whole again
+    assertEquals(
+        new PostgresPublisher.Outcome(20, false, 20), publish(from20, lake, t, "small", true));
+    lake.mergeWhole(t, first().where("id <> 11"), KEY, "v3");
+    // 20 rows served: by changes (id 11 deleted, nothing COPied)
+    assertEquals(
+        new PostgresPublisher.Outcome(19, false, 0), publish(from20, lake, t, "small", true));
+    assertEquals(lakeRows(lake, t), served("small"));
   }
 
   @Test
