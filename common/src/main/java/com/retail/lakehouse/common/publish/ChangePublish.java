@@ -74,7 +74,8 @@ final class ChangePublish {
       throws SQLException {
     if (!served.tableId().equals(source.tableId())
         || served.version() >= source.version()
-        || served.checksum() == null) {
+        || served.checksum() == null
+        || served.rows() < publisher.changesMinRows()) { // small: copying it whole costs less
       return Optional.empty();
     }
     Optional<ServedChanges> changes = feed.since(served.version());

@@ -99,6 +99,11 @@ public final class PostgresPublisher {
     this.changesMinRows = changesMinRows;
   }
 
+  /** Served tables of fewer rows are published whole, not by their changes. */
+  long changesMinRows() {
+    return changesMinRows;
+  }
+
   /**
    * What a publish did: rows now served, whether the table was already up to date, and the rows it
    * COPied (all of them for a whole publish, the changed keys' for one of changes).
@@ -169,7 +174,7 @@ public final class PostgresPublisher {
               LOG.info(
                   "{}.{} serves {}, the lake has {}: publishing", schema, table, other, source));
       lockPublishOf(c, table);
-      if (served.isPresent() && !primaryKey.isEmpty() && served.get().rows() >= changesMinRows) {
+      if (served.isPresent() && !primaryKey.isEmpty()) {
         Optional<Outcome> applied =
             new ChangePublish(this, c, table, primaryKey)
                 .apply(data, served.get(), source, changes, runId, started);
