@@ -1,5 +1,6 @@
 package com.retail.lakehouse.jobs;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -18,6 +19,8 @@ import com.retail.lakehouse.jobs.recommend.Evaluation;
 import com.retail.lakehouse.jobs.recommend.HoldOut;
 import com.retail.lakehouse.jobs.recommend.Models;
 import com.retail.lakehouse.jobs.recommend.Purchases;
+import com.retail.lakehouse.jobs.recommend.Recommender;
+import com.retail.lakehouse.jobs.recommend.ScoringScope;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -35,8 +38,9 @@ import org.apache.spark.storage.StorageLevel;
  * Recommendations: FP-Growth over the baskets up to the hold-out cut-off into {@code
  * gold.frequent_itemsets} and {@code gold.association_rules} (again only every {@code
  * mine-every-days}), the configured model's top N per household into {@code
- * gold.customer_recommendations}, and the publish gate (that model against the popularity baseline
- * on the hold-out, measured when mining and carried by the runs that reuse the rules) into {@code
+ * gold.customer_recommendations} (between minings, for the households whose lines changed: {@link
+ * ScoringScope}), and the publish gate (that model against the popularity baseline on the hold-out,
+ * measured when mining and carried by the runs that reuse the rules) into {@code
  * ops.recommendation_evaluations}.
  */
 public final class RecommendationsJob implements Job {
@@ -97,8 +101,29 @@ public final class RecommendationsJob implements Job {
       return StageResult.skipped();
     }
 
+    Optional<Map.Entry<List<HoldOut.Result>, LocalDate>> carried =
+        reuse ? HoldOut.lastGate(spark, lake, rulesFingerprint, p) : Optional.empty();
+    LocalDate minedFor = reuse ? minedFor(stored.get(), p.mining()).orElseThrow() : date;
+    LocalDate minedCutoff = HoldOut.cutoff(minedFor, p);
+    // between minings, with the gate carried, only the households whose lines changed are scored
+    Optional<ScoringScope.Touched> touched =
+        carried.isEmpty()
+            ? Optional.empty()
+            : ScoringScope.of(
+                spark,
+                lake,
+                p.model(),
+                lake.fingerprint(spark, Tables.GOLD_CUSTOMER_RECOMMENDATIONS),
+                scoringHead(p),
+                rulesFingerprint,
+                date,
+                minedCutoff);
+    Dataset<Row> history = Models.history(spark, lake, date, p.itemLevel());
     Dataset<Row> lines =
-        Models.history(spark, lake, date, p.itemLevel()).persist(StorageLevel.MEMORY_AND_DISK());
+        touched
+            .map(t -> semi(history, t.households(), "left_semi"))
+            .orElse(history)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     StageResult.Builder result = new StageResult.Builder();
     if (reuse) {
       LOG.info("rules of {} reused (mined less than {} days ago)", stored.get(), p.mineEveryDays());
@@ -110,8 +135,6 @@ public final class RecommendationsJob implements Job {
     Dataset<Row> rules = lake.read(spark, Tables.GOLD_ASSOCIATION_RULES);
 
     long gateStarted = System.nanoTime();
-    Optional<Map.Entry<List<HoldOut.Result>, LocalDate>> carried =
-        reuse ? HoldOut.lastGate(spark, lake, rulesFingerprint, p) : Optional.empty();
     List<HoldOut.Result> gate;
     LocalDate measuredCutoff;
     if (carried.isPresent()) {
@@ -146,15 +169,51 @@ public final class RecommendationsJob implements Job {
     }
     result.detail("gate.ms", (System.nanoTime() - gateStarted) / 1_000_000);
     long scoringStarted = System.nanoTime();
-    Purchases history = Purchases.of(lines);
-    Dataset<Row> recommendations = Models.recommend(p.model(), history, rules, p);
-    result.written(
-        "customer_recommendations",
-        lake.replace(Tables.GOLD_CUSTOMER_RECOMMENDATIONS, recommendations, fingerprint));
-    history.release();
+    // the products an item stands for, counted on the lines the rules were mined from
+    Dataset<Row> itemProducts =
+        Recommender.itemProducts(
+                (touched.isPresent() ? history : lines)
+                    .filter(col("transaction_date").leq(lit(Date.valueOf(minedCutoff)))))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Purchases purchases = Purchases.of(lines);
+    Dataset<Row> recommendations = Models.recommend(p.model(), purchases, rules, itemProducts, p);
+    long written;
+    if (touched.isPresent()) {
+      Dataset<Row> kept =
+          semi(
+              lake.read(spark, Tables.GOLD_CUSTOMER_RECOMMENDATIONS),
+              touched.get().households(),
+              "left_anti");
+      written =
+          lake.mergeWhole(
+              Tables.GOLD_CUSTOMER_RECOMMENDATIONS,
+              kept.unionByName(recommendations),
+              List.of("household_id", "rank"),
+              fingerprint);
+      result.detail("scoring.households", touched.get().count());
+      touched.get().release();
+    } else {
+      written = lake.replace(Tables.GOLD_CUSTOMER_RECOMMENDATIONS, recommendations, fingerprint);
+    }
+    result.written("customer_recommendations", written);
+    purchases.release();
+    itemProducts.unpersist();
     result.detail("scoring.ms", (System.nanoTime() - scoringStarted) / 1_000_000);
     lines.unpersist();
     return result.build();
+  }
+
+  /** How this stage's fingerprints start, up to the as-of date (as {@link #run} writes them). */
+  private static String scoringHead(Settings.Recommendations p) {
+    return SPEC.name() + "|" + p + "|date=";
+  }
+
+  /** {@code rows} joined ({@code left_semi} or {@code left_anti}) with a few households. */
+  private static Dataset<Row> semi(Dataset<Row> rows, Dataset<Row> households, String how) {
+    return rows.join(
+        broadcast(households),
+        rows.col("household_id").equalTo(households.col("household_id")),
+        how);
   }
 
   /** Mines the lines up to the cut-off and writes the itemsets and the kept rules. */
@@ -247,19 +306,23 @@ public final class RecommendationsJob implements Job {
   }
 
   static boolean reusable(String stored, Settings.Mining m, LocalDate date, int everyDays) {
+    return minedFor(stored, m)
+        .map(minedFor -> ChronoUnit.DAYS.between(minedFor, date))
+        .filter(age -> age >= 0 && age < everyDays)
+        .isPresent();
+  }
+
+  /**
+   * The logical date rules were mined for, when {@code stored} is a mining fingerprint of {@code
+   * m}.
+   */
+  static Optional<LocalDate> minedFor(String stored, Settings.Mining m) {
     String prefix = MINING + "|" + m + "|mined-for=";
     if (!stored.startsWith(prefix)) {
-      return false;
+      return Optional.empty();
     }
     String rest = stored.substring(prefix.length());
     int end = rest.indexOf('|');
-    LocalDate minedFor;
-    try {
-      minedFor = LocalDate.parse(end < 0 ? rest : rest.substring(0, end));
-    } catch (java.time.format.DateTimeParseException e) {
-      return false;
-    }
-    long age = ChronoUnit.DAYS.between(minedFor, date);
-    return age >= 0 && age < everyDays;
+    return parseDate(end < 0 ? rest : rest.substring(0, end));
   }
 }

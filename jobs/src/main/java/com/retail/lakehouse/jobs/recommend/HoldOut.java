@@ -92,12 +92,14 @@ public final class HoldOut {
       Evaluation.Split split, Dataset<Row> rules, List<String> models, Settings.Recommendations p) {
     Dataset<Row> truth = split.truth().persist(StorageLevel.MEMORY_AND_DISK());
     Purchases train = Purchases.of(split.train());
+    Dataset<Row> itemProducts = Recommender.itemProducts(split.train());
     long catalogue = train.products().select("product_id").distinct().count();
     List<Result> results = new ArrayList<>();
     for (String model : models) {
       long started = System.nanoTime();
       Dataset<Row> recs =
-          Models.recommend(model, train, rules, p).persist(StorageLevel.MEMORY_AND_DISK());
+          Models.recommend(model, train, rules, itemProducts, p)
+              .persist(StorageLevel.MEMORY_AND_DISK());
       Evaluation.Metrics m = Evaluation.measure(recs, truth, p.topN(), catalogue);
       recs.unpersist();
       results.add(new Result(model, m, (System.nanoTime() - started) / 1e9));

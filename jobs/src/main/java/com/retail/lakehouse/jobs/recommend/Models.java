@@ -22,21 +22,27 @@ public final class Models {
 
   /**
    * The named model's top-N per household from the purchases given (the history up to the moment
-   * recommended for) and, for {@code rules} and {@code blend}, rules mined from that history.
+   * recommended for) and, for {@code rules} and {@code blend}, rules mined from that history and
+   * the products each item stands for ({@link Recommender#itemProducts}, counted on the lines the
+   * rules were mined from).
    *
    * @return {@code household_id, rank, product_id, item, score, lift, because}
    */
   public static Dataset<Row> recommend(
-      String model, Purchases history, Dataset<Row> rules, Settings.Recommendations p) {
+      String model,
+      Purchases history,
+      Dataset<Row> rules,
+      Dataset<Row> itemProducts,
+      Settings.Recommendations p) {
     return switch (model) {
-      case "rules" -> rules(history, rules, p);
+      case "rules" -> rules(history, rules, itemProducts, p);
       case "buy-again" -> Baselines.buyAgain(history, p.topN());
       case "popular" -> Baselines.popular(history, p.topN());
       case "als" -> AlsRecommender.recommend(history, p.topN());
       case "blend" ->
           blend(
               Baselines.buyAgain(history, p.topN()),
-              rules(history, rules, p),
+              rules(history, rules, itemProducts, p),
               Math.min(p.blendBuyAgainSlots(), p.topN()),
               p.topN());
       default -> throw new IllegalArgumentException("unknown model " + model);
@@ -68,10 +74,22 @@ public final class Models {
     return model.equals("rules") || model.equals("blend");
   }
 
+  /**
+   * Whether a household's list depends only on its own history and the mining's outputs (the rules
+   * and the products of each item), so that a list changes only when its household's lines do. The
+   * popular model ranks by every household's purchases, ALS factors them all together.
+   */
+  public static boolean perHousehold(String model) {
+    return usesRules(model) || model.equals("buy-again");
+  }
+
   private static Dataset<Row> rules(
-      Purchases history, Dataset<Row> rules, Settings.Recommendations p) {
+      Purchases history,
+      Dataset<Row> rules,
+      Dataset<Row> itemProducts,
+      Settings.Recommendations p) {
     return Recommender.recommend(
-        history, rules, p.recentBaskets(), p.mining().maxAntecedentSize(), p.topN());
+        history, rules, itemProducts, p.recentBaskets(), p.mining().maxAntecedentSize(), p.topN());
   }
 
   /**

@@ -3,15 +3,16 @@ package com.retail.lakehouse.jobs.recommend;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -31,7 +32,9 @@ import org.apache.spark.sql.expressions.Window;
  * keeps its best rule (confidence, then lift, then a fixed order of the rules) and becomes the most
  * bought product of that item (by baskets, among the item's {@value #PRODUCTS_PER_ITEM} most
  * bought) that the household has never bought. The score is the rule's confidence; {@code because}
- * is its antecedent.
+ * is its antecedent. Which products an item stands for ({@link #itemProducts}) comes with the
+ * rules: counted on the lines they were mined from, so a household's list depends on its own
+ * history and on the mining alone, and a day's scoring need only redo the households that shopped.
  */
 public final class Recommender {
   /** Products of an item tried, most bought first, when the household already has the first. */
@@ -42,10 +45,16 @@ public final class Recommender {
   /**
    * @param history the purchases up to the moment the recommendations are for
    * @param rules {@code antecedent} (sorted), {@code consequent, confidence, lift}
+   * @param itemProducts {@code item, product_id, product_rank}, as {@link #itemProducts}
    * @return {@code household_id, rank, product_id, item, score, lift, because}
    */
   public static Dataset<Row> recommend(
-      Purchases history, Dataset<Row> rules, int recentBaskets, int maxAntecedentSize, int topN) {
+      Purchases history,
+      Dataset<Row> rules,
+      Dataset<Row> itemProducts,
+      int recentBaskets,
+      int maxAntecedentSize,
+      int topN) {
     Dataset<Row> recent = recentBaskets(history.baskets(), recentBaskets);
     Dataset<Row> context =
         recent
@@ -88,7 +97,7 @@ public final class Recommender {
     Dataset<Row> bought = history.products().select("household_id", "product_id");
     Dataset<Row> productPerItem =
         bestRulePerItem
-            .join(topProducts(history.products(), PRODUCTS_PER_ITEM), "item")
+            .join(itemProducts, "item")
             .join(bought, new String[] {"household_id", "product_id"}, "left_anti")
             .groupBy("household_id", "item", "score", "lift", "because")
             .agg(
@@ -145,23 +154,24 @@ public final class Recommender {
   }
 
   /**
-   * Each item's {@code n} most bought products (by baskets, then product id) as {@code item,
-   * product_id, product_rank}.
+   * Each item's {@value #PRODUCTS_PER_ITEM} most bought products (by baskets, then product id) as
+   * {@code item, product_id, product_rank}.
    *
-   * @param products {@code household_id, product_id, item, baskets}, as {@link Purchases#products}
+   * @param lines transaction lines with their {@code item} (a basket holds a product once, so a
+   *     product's lines are its baskets)
    */
-  static Dataset<Row> topProducts(Dataset<Row> products, int n) {
-    return products
+  public static Dataset<Row> itemProducts(Dataset<Row> lines) {
+    return lines
         .filter(col("item").isNotNull())
         .groupBy("item", "product_id")
-        .agg(sum("baskets").as("product_baskets"))
+        .agg(count(lit(1)).as("product_baskets"))
         .withColumn(
             "product_rank",
             row_number()
                 .over(
                     Window.partitionBy("item")
                         .orderBy(col("product_baskets").desc(), col("product_id"))))
-        .filter(col("product_rank").leq(n))
+        .filter(col("product_rank").leq(PRODUCTS_PER_ITEM))
         .select("item", "product_id", "product_rank");
   }
 

@@ -76,7 +76,13 @@ class RecommenderTest {
 
   private static List<List<Object>> recommend(int recentBaskets, int topN) {
     return values(
-        Recommender.recommend(Purchases.of(lines()), rules(), recentBaskets, 2, topN)
+        Recommender.recommend(
+                Purchases.of(lines()),
+                rules(),
+                Recommender.itemProducts(lines()),
+                recentBaskets,
+                2,
+                topN)
             .orderBy("household_id", "rank"));
   }
 
@@ -116,7 +122,8 @@ class RecommenderTest {
             expect(4L, 1, 100L),
             expect(5L, 1, 300L)),
         values(
-            Recommender.recommend(Purchases.of(lines()), rules(), 2, 2, 1)
+            Recommender.recommend(
+                    Purchases.of(lines()), rules(), Recommender.itemProducts(lines()), 2, 2, 1)
                 .select("household_id", "rank", "product_id")
                 .orderBy("household_id")));
   }
@@ -129,7 +136,9 @@ class RecommenderTest {
     }
     for (int recent = 1; recent <= 3; recent++) {
       for (Row r :
-          Recommender.recommend(Purchases.of(lines()), rules(), recent, 2, 10).collectAsList()) {
+          Recommender.recommend(
+                  Purchases.of(lines()), rules(), Recommender.itemProducts(lines()), recent, 2, 10)
+              .collectAsList()) {
         assertFalse(bought.get(r.getLong(0)).contains(r.getLong(2)), r.toString());
       }
     }
