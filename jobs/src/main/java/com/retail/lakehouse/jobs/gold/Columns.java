@@ -24,6 +24,11 @@ public final class Columns {
    */
   public static final String UNKNOWN = "UNKNOWN";
 
+  /** Column names as the Scala sequence a join on equal columns takes. */
+  public static scala.collection.immutable.Seq<String> seq(String... names) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of(names)).toList();
+  }
+
   /** A sum of money columns, kept exact at two decimals. */
   public static Column money(Column c) {
     return c.cast(FieldType.MONEY);

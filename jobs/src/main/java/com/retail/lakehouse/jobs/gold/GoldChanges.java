@@ -11,12 +11,15 @@ import com.retail.lakehouse.common.lake.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -30,14 +33,29 @@ public final class GoldChanges {
   static final TableId FACTS = Tables.SILVER_TRANSACTIONS;
   static final TableId PRODUCTS = Tables.SILVER_PRODUCTS;
 
-  /** Keys to recompute: one-column datasets of households and products, and the days. */
+  /**
+   * Keys to recompute: one-column datasets of households and products, and the days; and, when all
+   * that changed is lines added, those lines (for figures that add up).
+   */
   public record Affected(
-      Dataset<Row> households, Dataset<Row> products, List<Date> days, long facts) {
+      Dataset<Row> households,
+      Dataset<Row> products,
+      List<Date> days,
+      long facts,
+      Optional<Added> added) {
     public void release() {
       households.unpersist();
       products.unpersist();
+      added.ifPresent(a -> a.lines().unpersist());
     }
   }
+
+  /**
+   * Lines that became visible to the gold tables ({@code lines}, persisted) and the lines the
+   * tables counted before them ({@code earlier}: silver as of the consumed version, up to the
+   * earlier as-of date).
+   */
+  public record Added(Dataset<Row> lines, Dataset<Row> earlier) {}
 
   private final SparkSession spark;
   private final Lake lake;
@@ -57,7 +75,8 @@ public final class GoldChanges {
     List<Dataset<Row>> facts = new ArrayList<>();
     List<Dataset<Row>> households = new ArrayList<>();
     List<Dataset<Row>> products = new ArrayList<>();
-    changed(from, now, FACTS).ifPresent(c -> facts.add(factKeys(c)));
+    Optional<Dataset<Row>> factChanges = changed(from, now, FACTS);
+    factChanges.ifPresent(c -> facts.add(factKeys(c)));
     if (asOf.isAfter(asOfBefore)) {
       facts.add(
           factKeys(
@@ -119,18 +138,62 @@ public final class GoldChanges {
             .distinct()
             .persist(StorageLevel.MEMORY_AND_DISK());
     keys.unpersist();
-    return new Affected(h, p, days, count);
+    return new Affected(h, p, days, count, added(from, now, factChanges, asOfBefore, asOf));
+  }
+
+  /**
+   * The lines a run adds to what the gold tables counted, when adding is all it does: silver's
+   * transactions only gained rows since (no update, no delete) and the catalogue did not change.
+   * They are the new rows dated up to the earlier as-of date and every row after it up to the new.
+   */
+  private Optional<Added> added(
+      Progress from,
+      Map<TableId, Long> now,
+      Optional<Dataset<Row>> changes,
+      LocalDate asOfBefore,
+      LocalDate asOf) {
+    long before = from.version(FACTS);
+    if (before < 0
+        || changed(from, now, PRODUCTS).isPresent()
+        || changes
+            .map(c -> !c.filter(col("_change_type").notEqual(lit("insert"))).isEmpty())
+            .orElse(false)) {
+      return Optional.empty();
+    }
+    Dataset<Row> current = lake.read(spark, FACTS);
+    Column[] columns = Arrays.stream(current.columns()).map(functions::col).toArray(Column[]::new);
+    List<Dataset<Row>> lines = new ArrayList<>();
+    changes.ifPresent(
+        c ->
+            lines.add(
+                c.filter(col("transaction_date").leq(lit(Date.valueOf(asOfBefore))))
+                    .select(columns)));
+    if (asOf.isAfter(asOfBefore)) {
+      lines.add(
+          current.filter(
+              col("transaction_date")
+                  .gt(lit(Date.valueOf(asOfBefore)))
+                  .and(col("transaction_date").leq(lit(Date.valueOf(asOf))))));
+    }
+    Dataset<Row> added =
+        lines.stream()
+            .reduce(Dataset::union)
+            .orElseGet(() -> current.limit(0))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> earlier =
+        lake.readAt(spark, FACTS, before)
+            .filter(col("transaction_date").leq(lit(Date.valueOf(asOfBefore))));
+    return Optional.of(new Added(added, earlier));
   }
 
   /** The change feed of an input between the versions, when it moved. */
-  private java.util.Optional<Dataset<Row>> changed(
-      Progress from, Map<TableId, Long> now, TableId input) {
+  private Optional<Dataset<Row>> changed(Progress from, Map<TableId, Long> now, TableId input) {
     long before = from.version(input);
     long after = now.getOrDefault(input, -1L);
     if (after < 0 || before >= after) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(lake.changes(spark, input, before, after));
+    return Optional.of(lake.changes(spark, input, before, after));
   }
 
   private static Dataset<Row> factKeys(Dataset<Row> facts) {

@@ -129,10 +129,24 @@ public final class GoldTables {
           metadata);
     }
     if (table.equals(Tables.GOLD_PRODUCT_PERFORMANCE)) {
-      Dataset<Row> p = affected.products();
-      Dataset<Row> base =
-          ProductPerformance.base(
-              semi(facts(asOf), p, "product_id"), lake.read(spark, Tables.SILVER_PRODUCTS));
+      Dataset<Row> products = lake.read(spark, Tables.SILVER_PRODUCTS);
+      Dataset<Row> p;
+      Dataset<Row> base;
+      if (affected.added().isPresent()) {
+        // lines added alone: each product's stored figures plus its new lines' (not its history)
+        GoldChanges.Added added = affected.added().get();
+        p = added.lines().select("product_id").distinct();
+        Dataset<Row> stored =
+            semi(
+                lake.read(spark, table).select(columns(ProductPerformance.BASE_COLUMNS)),
+                p,
+                "product_id");
+        base = ProductPerformance.plus(stored, added.lines(), added.earlier(), products);
+        LOG.info("{}: the added lines' figures added to the stored ones", table);
+      } else {
+        p = affected.products();
+        base = ProductPerformance.base(semi(facts(asOf), p, "product_id"), products);
+      }
       Dataset<Row> kept = kept(table, ProductPerformance.BASE_COLUMNS, p, "product_id");
       return lake.mergeWhole(
           table, ProductPerformance.rank(kept.unionByName(base)), List.of("product_id"), metadata);
@@ -159,10 +173,13 @@ public final class GoldTables {
    */
   private Dataset<Row> kept(TableId table, List<String> columns, Dataset<Row> keys, String key) {
     return lake.read(spark, table)
-        .select(columns.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
-        .join(
-            keys, scala.jdk.javaapi.CollectionConverters.asScala(List.of(key)).toSeq(), "left_anti")
+        .select(columns(columns))
+        .join(keys, Columns.seq(key), "left_anti")
         .localCheckpoint();
+  }
+
+  private static org.apache.spark.sql.Column[] columns(List<String> names) {
+    return names.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new);
   }
 
   private Dataset<Row> facts(LocalDate asOf) {
@@ -171,8 +188,7 @@ public final class GoldTables {
   }
 
   private static Dataset<Row> semi(Dataset<Row> rows, Dataset<Row> keys, String key) {
-    return rows.join(
-        keys, scala.jdk.javaapi.CollectionConverters.asScala(List.of(key)).toSeq(), "left_semi");
+    return rows.join(keys, Columns.seq(key), "left_semi");
   }
 
   private static BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> byDay(TableId table) {

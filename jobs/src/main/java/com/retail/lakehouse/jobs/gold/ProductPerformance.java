@@ -1,5 +1,6 @@
 package com.retail.lakehouse.jobs.gold;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -58,6 +59,46 @@ public final class ProductPerformance {
         .withColumn("department", Columns.department())
         .withColumn("product_category", Columns.category())
         .select(BASE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /**
+   * The base rows of the products that {@code added} lines sell, from their {@code stored} base
+   * rows and those lines alone: baskets (a basket holds a product once, so a line is a basket),
+   * quantity, revenue and discounts add up; households grow by those new to the product, the added
+   * lines' households that none of the {@code earlier} lines (the product's sales the stored rows
+   * count) holds. For lines added to an unchanged catalogue: the attributes are those of {@link
+   * #base}.
+   */
+  public static Dataset<Row> plus(
+      Dataset<Row> stored, Dataset<Row> added, Dataset<Row> earlier, Dataset<Row> products) {
+    Dataset<Row> pairs = added.select("product_id", "household_id").distinct();
+    Dataset<Row> known =
+        earlier
+            .select("product_id", "household_id")
+            .join(broadcast(pairs), Columns.seq("product_id", "household_id"), "left_semi")
+            .distinct();
+    Dataset<Row> newcomers =
+        pairs
+            .join(known, Columns.seq("product_id", "household_id"), "left_anti")
+            .groupBy("product_id")
+            .agg(count(lit(1)).as("newcomers"));
+    Dataset<Row> d = base(added, products).as("d");
+    return d.join(stored.as("s"), Columns.seq("product_id"), "left")
+        .join(newcomers, Columns.seq("product_id"), "left")
+        .select(
+            col("product_id"),
+            col("d.department").as("department"),
+            col("d.brand").as("brand"),
+            col("d.product_category").as("product_category"),
+            col("d.product_type").as("product_type"),
+            col("d.baskets").plus(coalesce(col("s.baskets"), lit(0L))).as("baskets"),
+            coalesce(col("s.households"), lit(0L))
+                .plus(coalesce(col("newcomers"), lit(0L)))
+                .as("households"),
+            col("d.quantity").plus(coalesce(col("s.quantity"), lit(0L))).as("quantity"),
+            Columns.money(col("d.revenue").plus(coalesce(col("s.revenue"), lit(0)))).as("revenue"),
+            Columns.money(col("d.discounts").plus(coalesce(col("s.discounts"), lit(0))))
+                .as("discounts"));
   }
 
   /**

@@ -2,10 +2,17 @@ package com.retail.lakehouse.jobs.gold;
 
 import static com.retail.lakehouse.jobs.support.Frames.expect;
 import static com.retail.lakehouse.jobs.support.Frames.values;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
+import java.sql.Date;
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,28 +33,39 @@ import org.junit.jupiter.api.Test;
 class ProductPerformanceTest {
   @Test
   void ranksProductsByBasketsWithTiesSharingARank() {
-    List<List<Object>> rows =
-        values(ProductPerformance.summarize(GoldFixtures.transactions(), GoldFixtures.products()));
     assertEquals(
-        List.of(
-            expect(
-                100L,
-                "GROCERY",
-                "National",
-                "SOUP",
-                "SOUP CAN",
-                4L,
-                3L,
-                4L,
-                m("10.02"),
-                m("0.85"),
-                1),
-            expect(
-                200L, "PRODUCE", "Private", "FRUIT", "APPLES", 4L, 4L, 5L, m("9.26"), m("1.00"), 1),
-            expect(
-                300L, "UNKNOWN", "National", "UNKNOWN", null, 3L, 3L, 9L, m("61.24"), m("1.00"), 3),
-            expect(400L, "UNKNOWN", null, "UNKNOWN", null, 1L, 1L, 2L, m("0.50"), m("0.00"), 4)),
-        rows);
+        expected(),
+        values(ProductPerformance.summarize(GoldFixtures.transactions(), GoldFixtures.products())));
+  }
+
+  /**
+   * The baskets from 2017-03-01 and basket 41 added to the figures of the others: household 1's
+   * basket 12 brings product 100 a basket but no household (its basket 11 held 100 already);
+   * households 5 (100), 4 (200, 300) and 1 (300) are new to those products. The same table.
+   */
+  @Test
+  void linesAddedToStoredFiguresGiveTheFiguresOfAllLines() {
+    Dataset<Row> all = GoldFixtures.transactions();
+    Column isAdded =
+        col("transaction_date")
+            .geq(lit(Date.valueOf("2017-03-01")))
+            .or(col("basket_id").equalTo(41));
+    Dataset<Row> earlier = all.filter(not(isAdded));
+    Dataset<Row> added = all.filter(isAdded);
+    Dataset<Row> stored = ProductPerformance.base(earlier, GoldFixtures.products());
+    Dataset<Row> plus = ProductPerformance.plus(stored, added, earlier, GoldFixtures.products());
+    Dataset<Row> kept =
+        stored.join(plus.select("product_id"), Columns.seq("product_id"), "left_anti");
+    assertEquals(expected(), values(ProductPerformance.rank(kept.unionByName(plus))));
+  }
+
+  private static List<List<Object>> expected() {
+    return List.of(
+        expect(
+            100L, "GROCERY", "National", "SOUP", "SOUP CAN", 4L, 3L, 4L, m("10.02"), m("0.85"), 1),
+        expect(200L, "PRODUCE", "Private", "FRUIT", "APPLES", 4L, 4L, 5L, m("9.26"), m("1.00"), 1),
+        expect(300L, "UNKNOWN", "National", "UNKNOWN", null, 3L, 3L, 9L, m("61.24"), m("1.00"), 3),
+        expect(400L, "UNKNOWN", null, "UNKNOWN", null, 1L, 1L, 2L, m("0.50"), m("0.00"), 4));
   }
 
   private static BigDecimal m(String s) {
