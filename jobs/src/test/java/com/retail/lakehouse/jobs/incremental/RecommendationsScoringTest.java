@@ -88,7 +88,7 @@ class RecommendationsScoringTest {
         line(6, 16, 400, 1, "1.00", "2017-01-02"));
     Path dir = tmp.resolve("lake");
     Lake lake = new Lake(dir.toString());
-    run(spark, dir, landing, "2017-01-05", false);
+    run(spark, dir, landing, "2017-01-05");
 
     day(
         landing,
@@ -96,7 +96,7 @@ class RecommendationsScoringTest {
         line(5, 51, 200, 1, "1.00", "2017-01-06"),
         line(5, 51, 300, 1, "1.00", "2017-01-06"),
         line(7, 71, 100, 1, "1.00", "2017-01-06"));
-    StageResult daily = run(spark, dir, landing, "2017-01-06", false);
+    StageResult daily = run(spark, dir, landing, "2017-01-06");
     assertEquals(2L, daily.details().get("scoring.households"), daily.details().toString());
     List<List<Object>> incremental = lists(spark, lake);
     assertEquals(
@@ -108,14 +108,14 @@ class RecommendationsScoringTest {
             List.of(7L, 2, 200L)),
         incremental.stream().filter(r -> (Long) r.get(0) >= 5L && (Long) r.get(0) != 6L).toList());
     // every household scored again (the rules mined again from the same baskets): the same lists
-    run(spark, dir, landing, "2017-01-06", true);
+    scoreAll(spark, dir, landing, "2017-01-06");
     assertEquals(incremental, lists(spark, lake));
 
     // a late file dated before the cut-off of that mining (for 2017-01-06, so 2017-01-05) moves
     // what the products of an item are counted on: every household is scored again; household 6's
     // SOUP CAN leads it to 200
     day(landing, "transactions_2017-01-04.csv", line(6, 41, 100, 1, "1.00", "2017-01-04"));
-    StageResult late = run(spark, dir, landing, "2017-01-06", false);
+    StageResult late = run(spark, dir, landing, "2017-01-06");
     assertFalse(late.details().containsKey("scoring.households"), late.details().toString());
     assertEquals(
         List.of(List.of(6L, 1, 100L), List.of(6L, 2, 200L), List.of(6L, 3, 300L)),
@@ -123,19 +123,23 @@ class RecommendationsScoringTest {
   }
 
   /** Runs the stages for the date; returns the recommendations stage's result. */
-  private static StageResult run(
-      SparkSession spark, Path lake, Path landing, String date, boolean fullRefresh) {
+  private static StageResult run(SparkSession spark, Path lake, Path landing, String date) {
     JobContext ctx = TestContexts.local(lake, landing, date, SETTINGS);
-    if (fullRefresh) {
-      ctx =
-          new JobContext(
-              ctx.settings(), ctx.logicalDate(), ctx.runId(), true, ctx.lake(), ctx.database());
-    }
     StageResult result = null;
     for (Job job : STAGES) {
       result = Stages.execute(job, spark, ctx);
     }
     return result;
+  }
+
+  /** The recommendations stage alone with --full-refresh: mined again, every household scored. */
+  private static void scoreAll(SparkSession spark, Path lake, Path landing, String date) {
+    JobContext ctx = TestContexts.local(lake, landing, date, SETTINGS);
+    Stages.execute(
+        new RecommendationsJob(),
+        spark,
+        new JobContext(
+            ctx.settings(), ctx.logicalDate(), ctx.runId(), true, ctx.lake(), ctx.database()));
   }
 
   /** Every household's list: household, rank, product. */
