@@ -130,26 +130,36 @@ public final class GoldTables {
     }
     if (table.equals(Tables.GOLD_PRODUCT_PERFORMANCE)) {
       Dataset<Row> products = lake.read(spark, Tables.SILVER_PRODUCTS);
-      Dataset<Row> p;
-      Dataset<Row> base;
       if (affected.added().isPresent()) {
         // lines added alone: each product's stored figures plus its new lines' (not its history)
         GoldChanges.Added added = affected.added().get();
-        p = added.lines().select("product_id").distinct();
+        Dataset<Row> p = added.lines().select("product_id").distinct();
         Dataset<Row> stored =
             semi(
                 lake.read(spark, table).select(columns(ProductPerformance.BASE_COLUMNS)),
                 p,
                 "product_id");
-        base = ProductPerformance.plus(stored, added.lines(), added.earlier(), products);
-        LOG.info("{}: the added lines' figures added to the stored ones", table);
-      } else {
-        p = affected.products();
-        base = ProductPerformance.base(semi(facts(asOf), p, "product_id"), products);
+        try {
+          long written =
+              mergeProducts(
+                  table,
+                  p,
+                  ProductPerformance.plus(stored, added.lines(), added.earlier(), products),
+                  metadata);
+          LOG.info("{}: the added lines' figures added to the stored ones", table);
+          return written;
+        } catch (RuntimeException e) {
+          // the earlier lines are read as of a past version, whose files maintenance may have
+          // compacted and vacuumed since: then the products sold are counted again
+          LOG.warn("{}: cannot add to the stored figures ({}); recounting", table, e.getMessage());
+        }
       }
-      Dataset<Row> kept = kept(table, ProductPerformance.BASE_COLUMNS, p, "product_id");
-      return lake.mergeWhole(
-          table, ProductPerformance.rank(kept.unionByName(base)), List.of("product_id"), metadata);
+      Dataset<Row> p = affected.products();
+      return mergeProducts(
+          table,
+          p,
+          ProductPerformance.base(semi(facts(asOf), p, "product_id"), products),
+          metadata);
     }
     List<Date> days = affected.days();
     if (days.isEmpty()) {
@@ -166,6 +176,13 @@ public final class GoldTables {
             + days.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "))
             + ")";
     return lake.replaceWhere(table, ordered(slice), predicate, metadata);
+  }
+
+  /** Merges the products' recomputed base rows, ranked among the stored rows of the others. */
+  private long mergeProducts(TableId table, Dataset<Row> p, Dataset<Row> base, String metadata) {
+    Dataset<Row> kept = kept(table, ProductPerformance.BASE_COLUMNS, p, "product_id");
+    return lake.mergeWhole(
+        table, ProductPerformance.rank(kept.unionByName(base)), List.of("product_id"), metadata);
   }
 
   /**

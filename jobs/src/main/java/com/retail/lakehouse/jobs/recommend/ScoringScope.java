@@ -106,7 +106,7 @@ public final class ScoringScope {
         || before < 0
         || before > now
         || s.date().isAfter(date)) {
-      LOG.info("scoring every household: the catalogue or the history was replaced since");
+      LOG.info("scoring every household: the catalogue changed, or the history was rewritten");
       return Optional.empty();
     }
     List<Dataset<Row>> households = new ArrayList<>();
