@@ -76,8 +76,8 @@ public final class RecommendationsJob implements Job {
   public StageResult run(SparkSession spark, JobContext ctx) {
     Lake lake = ctx.lake();
     Settings.Recommendations p = ctx.settings().recommendations();
-    LocalDate date =
-        asOf(lake.fingerprint(spark, Tables.GOLD_CUSTOMER_RECOMMENDATIONS), ctx.logicalDate());
+    Optional<String> scored = lake.fingerprint(spark, Tables.GOLD_CUSTOMER_RECOMMENDATIONS);
+    LocalDate date = asOf(scored, ctx.logicalDate());
     if (!date.equals(ctx.logicalDate())) {
       LOG.info(
           "recommendations are served as of {}: a run for {} (a backfill) keeps that date",
@@ -113,7 +113,8 @@ public final class RecommendationsJob implements Job {
                 spark,
                 lake,
                 p.model(),
-                lake.fingerprint(spark, Tables.GOLD_CUSTOMER_RECOMMENDATIONS),
+                scored,
+                fingerprint,
                 scoringHead(p),
                 rulesFingerprint,
                 date,

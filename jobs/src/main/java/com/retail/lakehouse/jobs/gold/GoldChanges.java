@@ -83,17 +83,17 @@ public final class GoldChanges {
               lake.read(spark, FACTS)
                   .filter(col("transaction_date").gt(lit(Date.valueOf(asOfBefore))))));
     }
-    changed(from, now, PRODUCTS)
-        .ifPresent(
-            c -> {
-              products.add(c.select("product_id"));
-              // a product whose attributes changed reaches every day and household that bought it
-              Dataset<Row> revised =
-                  c.filter(col("_change_type").isin("update_postimage", "delete"))
-                      .select("product_id")
-                      .distinct();
-              facts.add(factKeys(lake.read(spark, FACTS).join(broadcast(revised), "product_id")));
-            });
+    Optional<Dataset<Row>> productChanges = changed(from, now, PRODUCTS);
+    productChanges.ifPresent(
+        c -> {
+          products.add(c.select("product_id"));
+          // a product whose attributes changed reaches every day and household that bought it
+          Dataset<Row> revised =
+              c.filter(col("_change_type").isin("update_postimage", "delete"))
+                  .select("product_id")
+                  .distinct();
+          facts.add(factKeys(lake.read(spark, FACTS).join(broadcast(revised), "product_id")));
+        });
     changed(from, now, Tables.SILVER_HOUSEHOLDS)
         .ifPresent(c -> households.add(c.select("household_id")));
     changed(from, now, Tables.SILVER_CAMPAIGN_HOUSEHOLDS)
@@ -138,23 +138,24 @@ public final class GoldChanges {
             .distinct()
             .persist(StorageLevel.MEMORY_AND_DISK());
     keys.unpersist();
-    return new Affected(h, p, days, count, added(from, now, factChanges, asOfBefore, asOf));
+    return new Affected(
+        h,
+        p,
+        days,
+        count,
+        productChanges.isPresent() ? Optional.empty() : added(from, factChanges, asOfBefore, asOf));
   }
 
   /**
    * The lines a run adds to what the gold tables counted, when adding is all it does: silver's
-   * transactions only gained rows since (no update, no delete) and the catalogue did not change.
-   * They are the new rows dated up to the earlier as-of date and every row after it up to the new.
+   * transactions only gained rows since (no update, no delete; the caller checks the catalogue did
+   * not change). They are the new rows dated up to the earlier as-of date and every row after it up
+   * to the new.
    */
   private Optional<Added> added(
-      Progress from,
-      Map<TableId, Long> now,
-      Optional<Dataset<Row>> changes,
-      LocalDate asOfBefore,
-      LocalDate asOf) {
+      Progress from, Optional<Dataset<Row>> changes, LocalDate asOfBefore, LocalDate asOf) {
     long before = from.version(FACTS);
     if (before < 0
-        || changed(from, now, PRODUCTS).isPresent()
         || changes
             .map(c -> !c.filter(col("_change_type").notEqual(lit("insert"))).isEmpty())
             .orElse(false)) {

@@ -83,7 +83,8 @@ public final class ScoringScope {
    * empty when every household must be scored.
    *
    * @param stored the fingerprint of the stored lists
-   * @param head how this run's fingerprint starts, up to the as-of date: stage and parameters
+   * @param current this run's fingerprint (the inputs' versions now)
+   * @param head how both fingerprints start, up to the as-of date: stage and parameters
    * @param minedCutoff the cut-off of the lines the rules and item products were counted on
    */
   public static Optional<Touched> of(
@@ -91,29 +92,31 @@ public final class ScoringScope {
       Lake lake,
       String model,
       Optional<String> stored,
+      String current,
       String head,
       String rules,
       LocalDate date,
       LocalDate minedCutoff) {
     Optional<Scored> scored = stored.flatMap(f -> Scored.parse(f, head, rules));
-    if (!Models.perHousehold(model) || scored.isEmpty()) {
+    Optional<Scored> now = Scored.parse(current, head, rules);
+    if (!Models.perHousehold(model) || scored.isEmpty() || now.isEmpty()) {
       return Optional.empty();
     }
     Scored s = scored.get();
     long before = s.version(FACTS);
-    long now = lake.version(spark, FACTS);
-    if (s.version(Tables.SILVER_PRODUCTS) != lake.version(spark, Tables.SILVER_PRODUCTS)
+    long after = now.get().version(FACTS);
+    if (s.version(Tables.SILVER_PRODUCTS) != now.get().version(Tables.SILVER_PRODUCTS)
         || before < 0
-        || before > now
+        || before > after
         || s.date().isAfter(date)) {
       LOG.info("scoring every household: the catalogue changed, or the history was rewritten");
       return Optional.empty();
     }
     List<Dataset<Row>> households = new ArrayList<>();
     try {
-      if (now > before) {
+      if (after > before) {
         Dataset<Row> changed =
-            lake.changes(spark, FACTS, before, now).select("household_id", "transaction_date");
+            lake.changes(spark, FACTS, before, after).select("household_id", "transaction_date");
         if (!changed
             .filter(col("transaction_date").leq(lit(Date.valueOf(minedCutoff))))
             .isEmpty()) {
