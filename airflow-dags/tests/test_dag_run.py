@@ -10,7 +10,8 @@ backfill), taking a snapshot of the lake and the database after each. The tests 
 
 The expected tables come from another route: a local run of the whole pipeline in one JVM
 (bin/pipeline run), reused from the notebooks' tests when bin/test passes it in
-LAKEHOUSE_REFERENCE_LAKE, else made here.
+LAKEHOUSE_REFERENCE_LAKE, else made here. bin/test starts this test while that run is still
+going: with LAKEHOUSE_REFERENCE_READY set, the first check waits until that file exists.
 """
 
 from __future__ import annotations
@@ -219,6 +220,7 @@ def dag_runs(tmp_path_factory, pytestconfig):
             }
             if name != "again":  # its tables are the first run's: their versions say so
                 t = time.monotonic()
+                wait_for_reference()
                 snapshots[name]["check"] = check(env, lake, reference)
                 timings[f"check after {name}"] = time.monotonic() - t
         # A date before the DAG's start: no task can run, and the try-out says so.
@@ -262,6 +264,15 @@ def dag_runs(tmp_path_factory, pytestconfig):
         subprocess.run([str(HOME / "bin/cluster"), "stop"], env=env, capture_output=True)
         progress("timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
         progress(f"total {time.monotonic() - started:.0f} s (load average {os.getloadavg()[0]:.1f})")
+
+
+def wait_for_reference(timeout: int = 1800) -> None:
+    """Waits for LAKEHOUSE_REFERENCE_READY, when set: the reference lake is then complete."""
+    ready = os.environ.get("LAKEHOUSE_REFERENCE_READY")
+    deadline = time.monotonic() + timeout
+    while ready and not Path(ready).exists():
+        assert time.monotonic() < deadline, f"the reference lake was not ready ({ready}) in {timeout} s"
+        time.sleep(2)
 
 
 def check(env: dict[str, str], lake: Path, reference: str) -> dict:

@@ -26,7 +26,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
@@ -59,7 +64,8 @@ final class SilverPlan {
       long written,
       long flagged,
       Optional<SilverMerge.DateRange> range,
-      Instant newest) {
+      Instant newest,
+      List<QualityCheck> checks) {
 
     long quarantined() {
       return counts.quarantined();
@@ -91,16 +97,72 @@ final class SilverPlan {
     this.lake = ctx.lake();
   }
 
-  /** Reads, checks and judges every source; throws a QualityFailure before any commit. */
+  /**
+   * Reads, checks and judges every source; throws a QualityFailure before any commit. Sources are
+   * read side by side ({@value #READERS} at a time), each once the sources feeding the dimensions
+   * it references are read: on small batches each source is a handful of short Spark jobs, most of
+   * their time the driver's planning and one-task stages, which leave the other core idle.
+   */
   static SilverPlan prepare(SparkSession spark, JobContext ctx) {
     SilverPlan plan = new SilverPlan(spark, ctx);
     QualitySettings quality = ctx.settings().quality();
-    for (SilverSource source : SilverSource.ALL) {
-      plan.read(source, quality).ifPresent(b -> plan.batches.put(source.name(), b));
+    Map<SilverSource, CompletableFuture<Optional<Batch>>> reads = new LinkedHashMap<>();
+    ExecutorService readers = Executors.newFixedThreadPool(READERS, SilverPlan::reader);
+    try {
+      for (SilverSource source : SilverSource.ALL) {
+        List<SilverSource> feeders = SilverSource.feeders(source);
+        CompletableFuture<?>[] before =
+            feeders.stream()
+                .map(s -> Objects.requireNonNull(reads.get(s), s.name() + " must come first"))
+                .toArray(CompletableFuture[]::new);
+        reads.put(
+            source,
+            CompletableFuture.allOf(before)
+                .thenApplyAsync(
+                    done -> plan.read(source, quality, readBatches(feeders, reads)), readers));
+      }
+      RuntimeException failure = null;
+      for (Map.Entry<SilverSource, CompletableFuture<Optional<Batch>>> read : reads.entrySet()) {
+        try {
+          read.getValue().join().ifPresent(b -> plan.batches.put(read.getKey().name(), b));
+        } catch (CompletionException e) {
+          failure = failure != null ? failure : unwrap(e);
+        }
+      }
+      if (failure != null) {
+        plan.release();
+        throw failure;
+      }
+    } finally {
+      readers.shutdown();
     }
+    plan.batches.values().forEach(b -> plan.checks.addAll(b.checks()));
     plan.judgeHistory(quality);
     QualityGate.requireNoFailure(plan.checks);
     return plan;
+  }
+
+  /** Sources read at a time. */
+  private static final int READERS = 3;
+
+  private static Thread reader(Runnable task) {
+    Thread thread = new Thread(task, "silver-read");
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  /** The batches of sources already read (none for a source with nothing new). */
+  private static List<Batch> readBatches(
+      List<SilverSource> sources, Map<SilverSource, CompletableFuture<Optional<Batch>>> reads) {
+    return sources.stream().flatMap(s -> reads.get(s).join().stream()).toList();
+  }
+
+  private static RuntimeException unwrap(CompletionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    return new IllegalStateException(cause == null ? e.getMessage() : cause.getMessage(), cause);
   }
 
   boolean isEmpty() {
@@ -124,7 +186,8 @@ final class SilverPlan {
     return source.target().orElse(Tables.SILVER_HOUSEHOLDS);
   }
 
-  private Optional<Batch> read(SilverSource source, QualitySettings quality) {
+  private Optional<Batch> read(
+      SilverSource source, QualitySettings quality, List<Batch> dimensionBatches) {
     TableId bronze = source.bronze();
     long now = lake.version(spark, bronze);
     long from =
@@ -141,10 +204,10 @@ final class SilverPlan {
     }
     List<Expectation> expectations = quality.resolve(source.spec().expectations());
     Dataset<Row> checked =
-        Cleaner.check(rows, source.spec(), expectations, ref -> keys(ref, source))
+        Cleaner.check(rows, source.spec(), expectations, ref -> keys(ref, dimensionBatches))
             .persist(StorageLevel.MEMORY_AND_DISK());
     Cleaner.RuleCounts counts = Cleaner.countFailures(checked);
-    checks.addAll(QualityGate.judge(counts, expectations, quality.shareMinRows()));
+    List<QualityCheck> judged = QualityGate.judge(counts, expectations, quality.shareMinRows());
     long quarantined = counts.quarantined();
     Dataset<Row> deduped =
         source
@@ -187,7 +250,8 @@ final class SilverPlan {
             written,
             flagged,
             range,
-            newest));
+            newest,
+            judged));
   }
 
   /**
@@ -245,17 +309,13 @@ final class SilverPlan {
 
   /**
    * The keys a reference is checked against: the dimension's stored keys (unless this run rebuilds
-   * it) and the keys this run adds, from the batches checked before this source.
+   * it) and the keys this run adds, from the batches of the sources feeding it.
    */
-  private Dataset<Row> keys(Reference ref, SilverSource checking) {
+  private Dataset<Row> keys(Reference ref, List<Batch> dimensionBatches) {
     List<Dataset<Row>> parts = new ArrayList<>();
     boolean rebuilt = false;
-    for (Batch b : batches.values()) {
-      boolean feeds =
-          b.source().target().equals(Optional.of(ref.dimension()))
-              || (ref.dimension().equals(Tables.SILVER_HOUSEHOLDS)
-                  && List.of("transactions", "demographics").contains(b.source().name()));
-      if (feeds) {
+    for (Batch b : dimensionBatches) {
+      if (SilverSource.feeds(b.source(), ref.dimension())) {
         parts.add(b.valid().select(col(ref.dimensionKey()).cast("long").as("key")));
         rebuilt |= b.full() && b.source().target().equals(Optional.of(ref.dimension()));
       }

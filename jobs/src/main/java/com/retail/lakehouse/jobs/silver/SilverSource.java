@@ -55,6 +55,23 @@ public record SilverSource(
               Tables.SILVER_COUPON_REDEMPTIONS),
           of("promotions", SilverSpecs.promotions(), Tables.SILVER_PROMOTIONS));
 
+  /** True when the source's kept rows make up (part of) the dimension table. */
+  public static boolean feeds(SilverSource source, TableId dimension) {
+    return source.target().equals(Optional.of(dimension))
+        || (dimension.equals(Tables.SILVER_HOUSEHOLDS)
+            && HOUSEHOLD_SOURCES.contains(source.name()));
+  }
+
+  /** The sources feeding the dimensions a source references: they are checked before it. */
+  public static List<SilverSource> feeders(SilverSource source) {
+    return ALL.stream()
+        .filter(s -> source.spec().references().stream().anyMatch(r -> feeds(s, r.dimension())))
+        .toList();
+  }
+
+  /** The sources of silver.households. */
+  private static final List<String> HOUSEHOLD_SOURCES = List.of("transactions", "demographics");
+
   /** The source whose kept rows make up the table, if one does (households have two). */
   public static Optional<SilverSource> feeding(TableId table) {
     return ALL.stream().filter(s -> s.target().equals(Optional.of(table))).findFirst();
