@@ -26,12 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
@@ -99,71 +94,30 @@ final class SilverPlan {
 
   /**
    * Reads, checks and judges every source; throws a QualityFailure before any commit. Sources are
-   * read side by side ({@value #READERS} at a time), each once the sources feeding the dimensions
-   * it references are read: on small batches each source is a handful of short Spark jobs, most of
-   * their time the driver's planning and one-task stages, which leave the other core idle.
+   * read {@value #THREADS} at a time, each once the sources feeding the dimensions it references
+   * are read ({@link SideBySide}).
    */
   static SilverPlan prepare(SparkSession spark, JobContext ctx) {
     SilverPlan plan = new SilverPlan(spark, ctx);
     QualitySettings quality = ctx.settings().quality();
-    Map<SilverSource, CompletableFuture<Optional<Batch>>> reads = new LinkedHashMap<>();
-    ExecutorService readers = Executors.newFixedThreadPool(READERS, SilverPlan::reader);
-    try {
-      for (SilverSource source : SilverSource.ALL) {
-        List<SilverSource> feeders = SilverSource.feeders(source);
-        CompletableFuture<?>[] before =
-            feeders.stream()
-                .map(s -> Objects.requireNonNull(reads.get(s), s.name() + " must come first"))
-                .toArray(CompletableFuture[]::new);
-        reads.put(
-            source,
-            CompletableFuture.allOf(before)
-                .thenApplyAsync(
-                    done -> plan.read(source, quality, readBatches(feeders, reads)), readers));
-      }
-      RuntimeException failure = null;
-      for (Map.Entry<SilverSource, CompletableFuture<Optional<Batch>>> read : reads.entrySet()) {
-        try {
-          read.getValue().join().ifPresent(b -> plan.batches.put(read.getKey().name(), b));
-        } catch (CompletionException e) {
-          failure = failure != null ? failure : unwrap(e);
-        }
-      }
-      if (failure != null) {
-        plan.release();
-        throw failure;
-      }
-    } finally {
-      readers.shutdown();
-    }
+    Map<SilverSource, Optional<Batch>> read =
+        SideBySide.run(
+            "silver-read",
+            THREADS,
+            SilverSource.ALL,
+            SilverSource::feeders,
+            (source, feeders) ->
+                plan.read(source, quality, feeders.stream().flatMap(Optional::stream).toList()),
+            batch -> batch.ifPresent(Batch::release));
+    read.forEach((source, batch) -> batch.ifPresent(b -> plan.batches.put(source.name(), b)));
     plan.batches.values().forEach(b -> plan.checks.addAll(b.checks()));
     plan.judgeHistory(quality);
     QualityGate.requireNoFailure(plan.checks);
     return plan;
   }
 
-  /** Sources read at a time. */
-  private static final int READERS = 3;
-
-  private static Thread reader(Runnable task) {
-    Thread thread = new Thread(task, "silver-read");
-    thread.setDaemon(true);
-    return thread;
-  }
-
-  /** The batches of sources already read (none for a source with nothing new). */
-  private static List<Batch> readBatches(
-      List<SilverSource> sources, Map<SilverSource, CompletableFuture<Optional<Batch>>> reads) {
-    return sources.stream().flatMap(s -> reads.get(s).join().stream()).toList();
-  }
-
-  private static RuntimeException unwrap(CompletionException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof RuntimeException r) {
-      return r;
-    }
-    return new IllegalStateException(cause == null ? e.getMessage() : cause.getMessage(), cause);
-  }
+  /** Sources read, or committed, at a time. */
+  static final int THREADS = 3;
 
   boolean isEmpty() {
     return batches.isEmpty();
@@ -324,9 +278,34 @@ final class SilverPlan {
       parts.add(
           lake.read(spark, ref.dimension()).select(col(ref.dimensionKey()).cast("long").as("key")));
     }
+    if (ref.dimension().equals(Tables.SILVER_HOUSEHOLDS)) {
+      unfoldedHouseholds().ifPresent(parts::add);
+    }
     return parts.stream()
         .reduce(Dataset::union)
         .orElseGet(() -> spark.sql("SELECT CAST(NULL AS BIGINT) AS key WHERE false"));
+  }
+
+  /**
+   * The households of silver.transactions when silver.households has not followed its last commit:
+   * a run killed between the two commits left them there, consumed (no new bronze rows bring them
+   * again), and this run's households commit will add them.
+   */
+  private Optional<Dataset<Row>> unfoldedHouseholds() {
+    TableId facts = Tables.SILVER_TRANSACTIONS;
+    long now = lake.version(spark, facts);
+    long folded =
+        lake.progress(spark, Tables.SILVER_HOUSEHOLDS).map(p -> p.version(facts)).orElse(-1L);
+    if (now < 0 || folded >= now) {
+      return Optional.empty();
+    }
+    LOG.info(
+        "{} has not followed {} past version {} (now {}): its households count as known",
+        Tables.SILVER_HOUSEHOLDS,
+        facts,
+        folded,
+        now);
+    return Optional.of(lake.read(spark, facts).select(col("household_id").cast("long").as("key")));
   }
 
   /** Volume of every target's new rows, and freshness of the transactions, against the history. */
