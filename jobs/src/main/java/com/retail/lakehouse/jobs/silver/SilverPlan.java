@@ -116,7 +116,7 @@ final class SilverPlan {
     return plan;
   }
 
-  /** Sources read, or committed, at a time. */
+  /** Sources read at a time. */
   static final int THREADS = 3;
 
   boolean isEmpty() {
