@@ -55,6 +55,11 @@ class LakeCommitLogTest {
     assertEquals(delta.detail().first().<String>getAs("id"), identity.tableId());
     assertEquals(merge.<Long>getAs("version"), identity.version());
     assertEquals(history.get(3).<Long>getAs("version"), identity.snapshot());
+    // the live files' bytes after OPTIMIZE, as Delta's DESCRIBE DETAIL counts them
+    assertEquals(
+        java.util.Optional.of(delta.detail().first().<Long>getAs("sizeInBytes")),
+        lake.sizeBytes(spark, table));
+    assertEquals(java.util.Optional.of(0L), lake.sizeBytes(spark, TableId.of("silver.absent")));
 
     // the rows: 1 updated, 2 deleted, 3 and 4 kept
     assertEquals(lake.read(spark, table).count(), lake.rowCount(spark, table));

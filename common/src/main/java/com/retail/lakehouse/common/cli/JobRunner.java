@@ -7,6 +7,7 @@ import com.retail.lakehouse.common.audit.RunAudit;
 import com.retail.lakehouse.common.config.Settings;
 import com.retail.lakehouse.common.lake.StageLock;
 import com.retail.lakehouse.common.quality.QualityFailure;
+import com.retail.lakehouse.common.spark.CodeGeneration;
 import com.retail.lakehouse.common.spark.Sessions;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -79,6 +80,7 @@ public final class JobRunner {
   public static StageResult execute(StageGraph graph, Job job, SparkSession spark, JobContext ctx) {
     Instant started = Instant.now();
     StageLock lock = null;
+    CodeGeneration.Scope interpreted = null;
     try {
       lock = lock(spark, ctx, job.stage());
       LOG.info(
@@ -87,6 +89,16 @@ public final class JobRunner {
           ctx.runId(),
           ctx.logicalDate());
       graph.requireInputs(spark, ctx.lake(), job.spec());
+      long below = ctx.settings().interpretBelowBytes();
+      interpreted = CodeGeneration.forStage(spark, ctx.lake(), job.spec().inputs(), below);
+      if (interpreted != null) {
+        LOG.info(
+            "{}: queries interpreted, not compiled: every table it reads is under {} MB"
+                + " (spark.interpret-below), the largest {} MB",
+            job.stage(),
+            String.format("%.1f", below / 1e6),
+            String.format("%.1f", interpreted.largestInputBytes() / 1e6));
+      }
       StageResult result = job.run(spark, ctx);
       Instant finished = Instant.now();
       QualityLog.record(spark, ctx, job.stage(), finished, result.checks(), result.stats());
@@ -105,6 +117,9 @@ public final class JobRunner {
       }
       throw e;
     } finally {
+      if (interpreted != null) {
+        interpreted.close();
+      }
       if (lock != null) {
         lock.close();
       }

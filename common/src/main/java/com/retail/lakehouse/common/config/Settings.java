@@ -19,6 +19,7 @@ public record Settings(
     Locks locks,
     Postgres postgres,
     Map<String, String> sparkConf,
+    long interpretBelowBytes,
     Recommendations recommendations,
     String piiKeyEnv,
     int piiErasureRetentionHours,
@@ -204,6 +205,7 @@ public record Settings(
                   config.getInt("postgres.connect-tries"),
                   config.getDuration("postgres.connect-backoff")),
               sparkConf(config),
+              config.getBytes("spark.interpret-below"),
               new Recommendations(
                   new Mining(
                       config.getString("recommendations.item-level"),

@@ -97,6 +97,21 @@ final class CommitLog {
     return Optional.of(rows);
   }
 
+  /**
+   * The bytes of the table's live files at its latest version ({@code tableSizeBytes} of that
+   * version's checksum file): 0 for a table with no commit, empty when the checksum is not there.
+   */
+  static Optional<Long> sizeBytes(FileSystem fs, Path table) {
+    List<Long> versions = versions(fs, table);
+    if (versions.isEmpty()) {
+      return Optional.of(0L);
+    }
+    return checksum(fs, table, versions.get(0))
+        .map(c -> c.path("tableSizeBytes"))
+        .filter(JsonNode::canConvertToLong)
+        .map(JsonNode::asLong);
+  }
+
   private static Optional<JsonNode> checksum(FileSystem fs, Path table, long version) {
     Path crc = new Path(new Path(table, "_delta_log"), String.format("%020d.crc", version));
     try {

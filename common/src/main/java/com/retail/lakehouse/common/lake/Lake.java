@@ -109,6 +109,14 @@ public final class Lake {
         .orElseGet(() -> read(spark, table).count());
   }
 
+  /**
+   * The bytes of the table's files now, from its log's checksum file (no Spark job): 0 for a table
+   * not created yet, empty when Delta wrote no checksum for its latest version.
+   */
+  public Optional<Long> sizeBytes(SparkSession spark, TableId table) {
+    return CommitLog.sizeBytes(fileSystem(spark, table), new Path(path(table)));
+  }
+
   /** Rows written by the table's last commit (Delta's {@code numOutputRows}), 0 when unknown. */
   public long lastCommitRows(SparkSession spark, TableId table) {
     return lastCommitMetric(spark, table, "numOutputRows");

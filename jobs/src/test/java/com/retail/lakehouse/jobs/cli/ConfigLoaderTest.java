@@ -68,6 +68,8 @@ class ConfigLoaderTest {
     assertEquals(false, s.postgres().isConfigured());
     assertEquals("4", s.sparkConf().get("spark.sql.shuffle.partitions")); // local over base's 8
     assertEquals("UTC", s.sparkConf().get("spark.sql.session.timeZone"));
+    assertEquals(4_000_000L, s.interpretBelowBytes()); // HOCON's MB: 10^6 bytes
+    assertEquals(null, s.sparkConf().get("spark.interpret-below")); // not given to Spark
   }
 
   @Test
@@ -162,6 +164,7 @@ class ConfigLoaderTest {
         "postgres.schema=Gold|postgres.schema must be a lower-case SQL identifier",
         "postgres.publish-partitions=0|postgres.publish-partitions must be at least 1 (got 0)",
         "postgres.publish-changes-min-rows=-1|postgres.publish-changes-min-rows must not be negative",
+        "spark.interpret-below=-1|Invalid value at 'spark.interpret-below'",
         "lake.root=|lake.root is empty",
         "no-equals-sign|--set expects key=value (got 'no-equals-sign')"
       })
