@@ -41,6 +41,9 @@ public final class CodeGeneration {
    */
   public static Scope forStage(
       SparkSession spark, Lake lake, List<TableId> inputs, long belowBytes) {
+    if (belowBytes <= 0) {
+      return null; // switched off: no checksum file read
+    }
     List<Optional<Long>> sizes = inputs.stream().map(t -> lake.sizeBytes(spark, t)).toList();
     if (!interpret(sizes, belowBytes)) {
       return null;
