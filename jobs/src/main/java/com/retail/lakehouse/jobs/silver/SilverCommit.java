@@ -149,43 +149,62 @@ final class SilverCommit {
       if (!warn || now < 0 || before.version(ref.dimension()) >= now) {
         continue;
       }
-      Dataset<Row> keys =
-          lake.read(spark, ref.dimension())
-              .select(col(ref.dimensionKey()).as("_resolved_key"))
-              .distinct();
       Map<TableId, Long> seen = new LinkedHashMap<>();
       before
           .inputs()
           .forEach((t, v) -> seen.put(com.retail.lakehouse.common.lake.TableId.of(t), v));
       seen.putAll(dims);
-      boolean committed =
-          lake.mergeRecording(
-              spark,
-              target,
-              Progress.of(seen).toJson(),
-              () ->
-                  DeltaTable.forPath(spark, lake.path(target))
-                      .as("t")
-                      .merge(
-                          keys.as("s"),
-                          "t."
-                              + ref.column()
-                              + " = s._resolved_key AND array_contains(t."
-                              + Cleaner.DQ_FLAGS
-                              + ", '"
-                              + ref.rule()
-                              + "')")
-                      .whenMatched()
-                      .updateExpr(
-                          Map.of(
-                              Cleaner.DQ_FLAGS,
-                              "array_remove(t." + Cleaner.DQ_FLAGS + ", '" + ref.rule() + "')"))
-                      .execute());
-      long resolved = committed ? lake.lastCommitMetric(spark, target, "numTargetRowsUpdated") : 0;
+      String progress = Progress.of(seen).toJson();
+      Dataset<Row> keys = resolvedKeys(target, ref);
+      long resolved = 0;
+      if (keys.isEmpty()) { // no MERGE to plan and run: only the versions looked at are recorded
+        lake.commitMetadataOnly(target, progress);
+      } else if (lake.mergeRecording(
+          spark, target, progress, () -> clearFlags(target, ref, keys))) {
+        resolved = lake.lastCommitMetric(spark, target, "numTargetRowsUpdated");
+      }
       LOG.info("{}: {} rows resolved by {}", target, resolved, ref.dimension());
       result.detail(source.name() + ".resolved." + ref.rule(), resolved);
       any = true;
     }
     return any;
+  }
+
+  /**
+   * Removes the reference's rule from the flags of the target's rows whose key is in {@code keys}.
+   */
+  private void clearFlags(TableId target, Reference ref, Dataset<Row> keys) {
+    DeltaTable.forPath(spark, lake.path(target))
+        .as("t")
+        .merge(
+            keys.as("s"),
+            "t."
+                + ref.column()
+                + " = s._resolved_key AND array_contains(t."
+                + Cleaner.DQ_FLAGS
+                + ", '"
+                + ref.rule()
+                + "')")
+        .whenMatched()
+        .updateExpr(
+            Map.of(
+                Cleaner.DQ_FLAGS, "array_remove(t." + Cleaner.DQ_FLAGS + ", '" + ref.rule() + "')"))
+        .execute();
+  }
+
+  /**
+   * The keys of the target's rows flagged by the reference's rule that the dimension now holds
+   * (distinct, checkpointed), from the flag and key columns only: a run that resolves nothing (most
+   * runs) pays this one scan and no MERGE.
+   */
+  private Dataset<Row> resolvedKeys(TableId target, Reference ref) {
+    Dataset<Row> known =
+        lake.read(spark, ref.dimension()).select(col(ref.dimensionKey()).as("_known_key"));
+    return lake.read(spark, target)
+        .filter(Cleaner.flagged(ref.rule()))
+        .select(col(ref.column()).as("_resolved_key"))
+        .distinct()
+        .join(known, col("_resolved_key").equalTo(col("_known_key")), "left_semi")
+        .localCheckpoint();
   }
 }
