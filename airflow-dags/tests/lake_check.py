@@ -50,11 +50,13 @@ def fingerprint(df: DataFrame) -> tuple[int, int]:
     return totals[0], totals[1]
 
 
-def differences(left: DataFrame, right: DataFrame) -> tuple[int, int]:
+def differences(left: DataFrame, right: DataFrame, prints: tuple | None = None) -> tuple[int, int]:
     """Rows only in left, rows only in right, counting duplicates (EXCEPT ALL both ways). Two tables
     with the same fingerprint hold the same rows: the two shuffles of EXCEPT ALL are run only to
-    count the rows that differ when the fingerprints do."""
-    if fingerprint(left) == fingerprint(right):
+    count the rows that differ when the fingerprints do. `prints`: the two fingerprints, when the
+    caller has taken them already (each is a pass over its table)."""
+    left_print, right_print = prints or (fingerprint(left), fingerprint(right))
+    if left_print == right_print:
         return 0, 0
     return left.exceptAll(right).count(), right.exceptAll(left).count()
 
@@ -64,14 +66,14 @@ def pseudonym_columns(df: DataFrame) -> list[str]:
     return [c for c in df.columns if c == "customer_key" or c.endswith("_pseudonym")]
 
 
-def differences_across_keys(left: DataFrame, right: DataFrame) -> tuple[int, int]:
+def differences_across_keys(left: DataFrame, right: DataFrame, prints: tuple) -> tuple[int, int]:
     """As differences(), for two lakes pseudonymised under different keys (the DAG run has its own
     PII key, the local reference the development one): a customer's pseudonym differs, its rows do
     not. The rows are compared without their pseudonym columns, and each pseudonym column by how
     many rows each pseudonym has (the same multiset under any key)."""
     columns = pseudonym_columns(left)
     if not columns:
-        return differences(left, right)
+        return differences(left, right, prints)
     only_left, only_right = differences(left.drop(*columns), right.drop(*columns))
     for c in columns:
         a, b = differences(left.groupBy(c).count().select("count"), right.groupBy(c).count().select("count"))
@@ -100,19 +102,26 @@ def main() -> int:
     report: dict[str, dict] = {}
     for table in args.tables:
         layer, name = table.split(".")
+        # Each table is read once for its fingerprint, which also counts its rows; it is read
+        # again only where two fingerprints differ.
         lake = spark.read.format("delta").load(f"{args.lake}/{layer}/{name}")
-        entry = {"rows": lake.count(), "columns": [f.simpleString() for f in lake.schema.fields]}
+        lake_print = fingerprint(lake)
+        entry = {"rows": lake_print[0], "columns": [f.simpleString() for f in lake.schema.fields]}
         if args.reference:
             reference = spark.read.format("delta").load(f"{args.reference}/{layer}/{name}")
-            entry["reference_rows"] = reference.count()
+            reference_print = fingerprint(reference)
+            entry["reference_rows"] = reference_print[0]
             entry["reference_columns"] = [f.simpleString() for f in reference.schema.fields]
             if entry["columns"] == entry["reference_columns"]:
-                entry["only_in_lake"], entry["only_in_reference"] = differences_across_keys(lake, reference)
+                entry["only_in_lake"], entry["only_in_reference"] = differences_across_keys(
+                    lake, reference, (lake_print, reference_print)
+                )
         if args.jdbc_url:
-            served = spark.read.jdbc(args.jdbc_url, f"{layer}.{name}", properties=jdbc)
-            entry["served_rows"] = served.count()
+            served = as_lake_types(spark.read.jdbc(args.jdbc_url, f"{layer}.{name}", properties=jdbc), lake)
+            served_print = fingerprint(served)
+            entry["served_rows"] = served_print[0]
             entry["only_in_lake_not_served"], entry["only_served"] = differences(
-                lake, as_lake_types(served, lake)
+                lake, served, (lake_print, served_print)
             )
         report[table] = entry
     if args.jdbc_url:
