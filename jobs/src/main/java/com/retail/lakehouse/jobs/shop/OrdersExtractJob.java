@@ -155,8 +155,15 @@ public final class OrdersExtractJob implements Job {
         extraction.orderCount(),
         Tables.BRONZE_ORDERS_RAW);
     beforeWatermark.run();
-    Watermarks.advance(spark, lake, SOURCE, newWatermark.get(), ctx.runId(), Instant.now());
-    LOG.info("{}: watermark of {} advanced to {}", stage(), SOURCE, newWatermark.get());
+    boolean moved =
+        Watermarks.advance(spark, lake, SOURCE, newWatermark.get(), ctx.runId(), Instant.now());
+    LOG.info(
+        moved
+            ? "{}: watermark of {} advanced to {}"
+            : "{}: watermark of {} kept: {} is not after it",
+        stage(),
+        SOURCE,
+        newWatermark.get());
     return committed
         ? result.written(Tables.BRONZE_ORDERS_RAW.name(), extraction.pages().size()).build()
         : StageResult.skipped();
