@@ -156,13 +156,19 @@ final class SilverCommit {
       seen.putAll(dims);
       String progress = Progress.of(seen).toJson();
       Dataset<Row> keys = resolvedKeys(target, ref);
-      long resolved = 0;
-      if (keys.isEmpty()) { // no MERGE to plan and run: only the versions looked at are recorded
-        lake.commitMetadataOnly(target, progress);
-      } else if (lake.mergeRecording(
-          spark, target, progress, () -> clearFlags(target, ref, keys))) {
-        resolved = lake.lastCommitMetric(spark, target, "numTargetRowsUpdated");
-      }
+      // with no key to resolve there is no MERGE to plan and run: mergeRecording then records the
+      // versions looked at in a commit of their own
+      boolean committed =
+          lake.mergeRecording(
+              spark,
+              target,
+              progress,
+              () -> {
+                if (!keys.isEmpty()) {
+                  clearFlags(target, ref, keys);
+                }
+              });
+      long resolved = committed ? lake.lastCommitMetric(spark, target, "numTargetRowsUpdated") : 0;
       LOG.info("{}: {} rows resolved by {}", target, resolved, ref.dimension());
       result.detail(source.name() + ".resolved." + ref.rule(), resolved);
       any = true;
