@@ -92,4 +92,31 @@ class LakeCommitLogTest {
     assertEquals(0L, lake.lastCommitMetric(spark, table, "noSuchMetric"));
     assertEquals(4L, lake.rowCount(spark, table));
   }
+
+  @Test
+  void aRunLogIsCheckpointedTenTimesLessOftenThanADataTable(@TempDir Path dir) throws Exception {
+    Lake lake = new Lake(dir.toString());
+    TableId data = TableId.of("silver.every_ten");
+    TableId log = TableId.of("ops.run_log");
+    for (int i = 0; i < 12; i++) {
+      lake.append(data, keysAndValues(i, i));
+      lake.appendToLog(log, keysAndValues(i, i));
+    }
+    // Delta writes a checkpoint at version 10 of a table appended to as usual; a run log's first
+    // comes at version 100
+    assertEquals(List.of("00000000000000000010.checkpoint.parquet"), checkpoints(lake, data));
+    assertEquals(List.of(), checkpoints(lake, log));
+    assertEquals(12L, lake.rowCount(spark, log));
+    assertEquals(12L, lake.read(spark, log).count());
+  }
+
+  private static List<String> checkpoints(Lake lake, TableId table) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(Path.of(lake.path(table), "_delta_log"))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".checkpoint.parquet"))
+          .sorted()
+          .toList();
+    }
+  }
 }

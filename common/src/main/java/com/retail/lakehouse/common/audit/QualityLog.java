@@ -79,7 +79,8 @@ public final class QualityLog {
                           c.status(),
                           c.detail()))
               .toList();
-      ctx.lake().append(Tables.OPS_QUALITY_CHECKS, spark.createDataFrame(rows, CHECKS).coalesce(1));
+      ctx.lake()
+          .appendToLog(Tables.OPS_QUALITY_CHECKS, spark.createDataFrame(rows, CHECKS).coalesce(1));
     }
     if (!stats.isEmpty()) {
       List<Row> rows =
@@ -97,7 +98,8 @@ public final class QualityLog {
                           s.newestEventTime() == null ? null : Timestamp.from(s.newestEventTime())))
               .toList();
       ctx.lake()
-          .append(Tables.OPS_TABLE_FRESHNESS, spark.createDataFrame(rows, FRESHNESS).coalesce(1));
+          .appendToLog(
+              Tables.OPS_TABLE_FRESHNESS, spark.createDataFrame(rows, FRESHNESS).coalesce(1));
     }
   }
 }

@@ -76,7 +76,8 @@ public final class RunAudit {
             error,
             scala.jdk.javaapi.CollectionConverters.asScala(r.warnings()).toSeq());
     ctx.lake()
-        .append(Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
+        .appendToLog(
+            Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
   }
 
   /**
@@ -118,6 +119,7 @@ public final class RunAudit {
                 + ctx.runId(),
             null); // warnings
     ctx.lake()
-        .append(Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
+        .appendToLog(
+            Tables.OPS_PIPELINE_RUNS, spark.createDataFrame(List.of(row), SCHEMA).coalesce(1));
   }
 }

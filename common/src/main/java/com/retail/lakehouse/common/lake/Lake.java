@@ -332,11 +332,34 @@ public final class Lake {
 
   /** Appends rows in one commit that carries {@code userMetadata} (may be null). */
   public void append(TableId table, Dataset<Row> data, String userMetadata) {
-    var writer = data.write().format("delta").mode("append").option("mergeSchema", "true");
+    var writer = appending(data);
     if (userMetadata != null) {
       writer = writer.option("userMetadata", userMetadata);
     }
     writer.save(path(table));
+  }
+
+  /**
+   * Commits between two checkpoints of a run log ({@link #appendToLog}), against Delta's 10: every
+   * stage run appends to {@code ops.pipeline_runs}, so with Delta's default a run of the pipeline
+   * wrote a checkpoint of it nearly every time, several seconds in a stage's cold JVM (the table's
+   * state rebuilt, checked against its checksum, written as Parquet); reading up to 99 small commit
+   * files costs far less.
+   */
+  public static final int LOG_CHECKPOINT_INTERVAL = 100;
+
+  /**
+   * Appends rows to a log that every stage run adds to (the run audit, the quality history): as
+   * {@link #append(TableId, Dataset)}, and a table it creates is checkpointed every {@value
+   * #LOG_CHECKPOINT_INTERVAL} commits.
+   */
+  public void appendToLog(TableId table, Dataset<Row> rows) {
+    appending(rows).option("delta.checkpointInterval", LOG_CHECKPOINT_INTERVAL).save(path(table));
+  }
+
+  /** A writer that appends, adding the columns the table lacks. */
+  private static org.apache.spark.sql.DataFrameWriter<Row> appending(Dataset<Row> data) {
+    return data.write().format("delta").mode("append").option("mergeSchema", "true");
   }
 
   /** The {@code userMetadata} of every commit of the table that carried one, oldest first. */
