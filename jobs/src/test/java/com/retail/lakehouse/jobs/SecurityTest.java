@@ -71,7 +71,8 @@ class SecurityTest {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk") || arg.startsWith("-Dio")) {
+      // the module openings Spark needs, and the collector and JIT flags bin/pipeline gives
+      if (Stream.of("--add-opens", "-Djdk", "-Dio", "-XX:").anyMatch(arg::startsWith)) {
         command.add(arg);
       }
     }
