@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -358,7 +359,7 @@ public final class Lake {
   }
 
   /** A writer that appends, adding the columns the table lacks. */
-  private static org.apache.spark.sql.DataFrameWriter<Row> appending(Dataset<Row> data) {
+  private static DataFrameWriter<Row> appending(Dataset<Row> data) {
     return data.write().format("delta").mode("append").option("mergeSchema", "true");
   }
 
