@@ -30,6 +30,7 @@ public final class TestSpark {
               .config("spark.sql.codegen.factoryMode", "NO_CODEGEN");
       Sessions.COMMON.forEach(builder::config);
       session = builder.getOrCreate();
+      Sessions.alignTimeZone(session); // as the jobs' sessions do
     }
     return session;
   }
