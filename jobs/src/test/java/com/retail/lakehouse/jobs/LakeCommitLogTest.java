@@ -145,4 +145,25 @@ class LakeCommitLogTest {
       System.setProperty("user.timezone", property);
     }
   }
+
+  @Test
+  void anAppendItsWriterAlreadyCommittedIsSkippedAsDeltaSkipsIt(@TempDir Path dir) {
+    Lake lake = new Lake(dir.toString());
+    TableId table = TableId.of("bronze.pages");
+    assertTrue(lake.appendOnce(table, keysAndValues(1, 10), "extract", 5));
+    // the same pages again, and an older retry: nothing committed
+    assertFalse(lake.appendOnce(table, keysAndValues(1, 10), "extract", 5));
+    assertFalse(lake.appendOnce(table, keysAndValues(2, 20), "extract", 4));
+    // another writer, then a later version of the first: committed
+    assertTrue(lake.appendOnce(table, keysAndValues(2, 20), "other", 5));
+    assertTrue(lake.appendOnce(table, keysAndValues(3, 30), "extract", 6));
+    assertFalse(lake.appendOnce(table, keysAndValues(3, 30), "other", 5));
+
+    assertEquals(2L, lake.version(spark, table));
+    assertEquals(
+        List.of(List.of(1L, 10L), List.of(2L, 20L), List.of(3L, 30L)),
+        lake.read(spark, table).orderBy("k").collectAsList().stream()
+            .map(r -> List.of(r.getLong(0), r.getLong(1)))
+            .toList());
+  }
 }

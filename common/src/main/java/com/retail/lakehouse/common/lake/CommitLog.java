@@ -112,6 +112,28 @@ final class CommitLog {
         .map(JsonNode::asLong);
   }
 
+  /**
+   * The last version Delta recorded for an idempotent writer ({@code txnAppId}) at the table's
+   * latest version, from that version's checksum file; empty when the table, the file or its list
+   * of transactions is not there, or the list does not name the writer.
+   */
+  static Optional<Long> transactionVersion(FileSystem fs, Path table, String appId) {
+    List<Long> versions = versions(fs, table);
+    if (versions.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode transactions =
+        checksum(fs, table, versions.get(0))
+            .map(c -> c.path("setTransactions"))
+            .orElse(JSON.missingNode());
+    for (JsonNode t : transactions) {
+      if (appId.equals(t.path("appId").asText()) && t.path("version").canConvertToLong()) {
+        return Optional.of(t.path("version").asLong());
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Optional<JsonNode> checksum(FileSystem fs, Path table, long version) {
     Path crc = new Path(new Path(table, "_delta_log"), String.format("%020d.crc", version));
     try {

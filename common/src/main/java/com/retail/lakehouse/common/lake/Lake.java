@@ -382,9 +382,17 @@ public final class Lake {
    * Appends rows in one commit that Delta applies at most once per {@code (appId, version)}: a
    * retried write with a version not above the table's last one for {@code appId} is skipped.
    * Returns true when the rows were committed, false when Delta skipped them as already written.
+   * When the last commit's checksum file already records {@code version} or a later one for {@code
+   * appId}, the append is skipped as Delta would skip it, without planning the write (2 s of a
+   * rerun's orders extraction, which fetches its overlap again).
    */
   public boolean appendOnce(TableId table, Dataset<Row> data, String appId, long version) {
     SparkSession spark = data.sparkSession();
+    Optional<Long> recorded =
+        CommitLog.transactionVersion(fileSystem(spark, table), new Path(path(table)), appId);
+    if (recorded.isPresent() && recorded.get() >= version) {
+      return false;
+    }
     long before = version(spark, table);
     data.write()
         .format("delta")
