@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.retail.lakehouse.common.lake.Lake;
 import com.retail.lakehouse.common.lake.TableId;
-import com.retail.lakehouse.common.spark.Sessions;
 import com.retail.lakehouse.jobs.support.TestSpark;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TimeZone;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.Snapshot$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,27 +119,6 @@ class LakeCommitLogTest {
           .filter(n -> n.endsWith(".checkpoint.parquet"))
           .sorted()
           .toList();
-    }
-  }
-
-  @Test
-  void aDriverOnAMachineSetToAnotherTimeZoneCommitsAsInUtc() {
-    TimeZone machine = TimeZone.getDefault();
-    String property = System.getProperty("user.timezone");
-    try {
-      TimeZone.setDefault(TimeZone.getTimeZone("Europe/Paris"));
-      System.setProperty("user.timezone", "Europe/Paris");
-      // in another zone than UTC Delta rebuilds a table's state after every commit
-      assertTrue(Snapshot$.MODULE$.allFilesInCrcVerificationForceEnabled(spark));
-
-      Sessions.alignTimeZone(spark); // the session's zone: UTC
-
-      assertEquals("UTC", TimeZone.getDefault().getID());
-      assertEquals("UTC", System.getProperty("user.timezone"));
-      assertFalse(Snapshot$.MODULE$.allFilesInCrcVerificationForceEnabled(spark));
-    } finally {
-      TimeZone.setDefault(machine);
-      System.setProperty("user.timezone", property);
     }
   }
 
