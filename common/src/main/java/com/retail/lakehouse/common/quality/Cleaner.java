@@ -137,6 +137,21 @@ public final class Cleaner {
     return col(QUARANTINED);
   }
 
+  /**
+   * The checked rows as a cache of them need hold them: the raw strings (and the malformed line)
+   * only on quarantined rows, the one place they are read again ({@link #filterQuarantined}); a
+   * kept row carries its typed values. {@link #filterValid}, {@link #filterQuarantined} and {@link
+   * #countFailures} give the same rows from it; {@link #filterValidAsRead} does not.
+   */
+  public static Dataset<Row> withRawOfQuarantinedOnly(Dataset<Row> checked, CleaningSpec spec) {
+    Map<String, Column> rawOnlyIfQuarantined = new LinkedHashMap<>();
+    for (String name : spec.fieldNames()) {
+      rawOnlyIfQuarantined.put(RAW + name, when(col(QUARANTINED), col(RAW + name)));
+    }
+    rawOnlyIfQuarantined.put(CORRUPT_RECORD, when(col(QUARANTINED), col(CORRUPT_RECORD)));
+    return checked.withColumns(rawOnlyIfQuarantined);
+  }
+
   /** Rows kept in silver: the typed fields, {@value #DQ_FLAGS} and lineage. */
   public static Dataset<Row> filterValid(Dataset<Row> checked, CleaningSpec spec) {
     List<String> names = new ArrayList<>(spec.fieldNames());

@@ -158,7 +158,10 @@ final class SilverPlan {
     }
     List<Expectation> expectations = quality.resolve(source.spec().expectations());
     Dataset<Row> checked =
-        Cleaner.check(rows, source.spec(), expectations, ref -> keys(ref, dimensionBatches))
+        Cleaner.withRawOfQuarantinedOnly(
+                Cleaner.check(
+                    rows, source.spec(), expectations, ref -> keys(ref, dimensionBatches)),
+                source.spec())
             .persist(StorageLevel.MEMORY_AND_DISK());
     Cleaner.RuleCounts counts = Cleaner.countFailures(checked);
     List<QualityCheck> judged = QualityGate.judge(counts, expectations, quality.shareMinRows());

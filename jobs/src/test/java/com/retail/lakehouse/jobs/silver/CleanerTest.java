@@ -23,6 +23,7 @@ import com.retail.lakehouse.common.quality.Severity;
 import com.retail.lakehouse.jobs.support.Frames;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -150,6 +151,25 @@ class CleanerTest {
             expect(
                 "8", "1.5", "1.00", "10", null, "f1.csv", "b1", T1, List.of("invalid_number:qty"))),
         quarantined);
+  }
+
+  @Test
+  void aCacheOfTheCheckedRowsHoldsTheRawTextOfQuarantinedRowsOnly() {
+    Dataset<Row> cached = Cleaner.withRawOfQuarantinedOnly(checked, spec);
+
+    assertEquals(
+        values(Cleaner.filterValid(checked, spec).orderBy("id", "_source_file")),
+        values(Cleaner.filterValid(cached, spec).orderBy("id", "_source_file")));
+    assertEquals(
+        values(Cleaner.filterQuarantined(checked, spec).orderBy(col("id").asc_nulls_first())),
+        values(Cleaner.filterQuarantined(cached, spec).orderBy(col("id").asc_nulls_first())));
+    assertEquals(Cleaner.countFailures(checked), Cleaner.countFailures(cached));
+    // the five kept rows keep no raw text
+    List<List<Object>> keptAsRead = values(Cleaner.filterValidAsRead(cached, spec));
+    assertEquals(5, keptAsRead.size());
+    for (List<Object> row : keptAsRead) {
+      assertEquals(Arrays.asList(null, null, null, null, null), row.subList(0, 5), row.toString());
+    }
   }
 
   @Test
