@@ -138,10 +138,10 @@ public final class Cleaner {
   }
 
   /**
-   * The checked rows as a cache of them need hold them: the raw strings (and the malformed line)
-   * only on quarantined rows, the one place they are read again ({@link #filterQuarantined}); a
-   * kept row carries its typed values. {@link #filterValid}, {@link #filterQuarantined} and {@link
-   * #countFailures} give the same rows from it; {@link #filterValidAsRead} does not.
+   * The checked rows as a cache of them needs to hold them: the raw strings (and the malformed
+   * line) only on quarantined rows, the one place they are read again ({@link #filterQuarantined});
+   * a kept row carries its typed values. {@link #filterValid}, {@link #filterQuarantined} and
+   * {@link #countFailures} give the same rows from it; {@link #filterValidAsRead} does not.
    */
   public static Dataset<Row> withRawOfQuarantinedOnly(Dataset<Row> checked, CleaningSpec spec) {
     Map<String, Column> rawOnlyIfQuarantined = new LinkedHashMap<>();
