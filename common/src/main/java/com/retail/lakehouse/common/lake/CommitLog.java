@@ -73,11 +73,7 @@ final class CommitLog {
    * otherwise, and the caller counts.
    */
   static Optional<Long> rows(FileSystem fs, Path table) {
-    List<Long> versions = versions(fs, table);
-    if (versions.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<JsonNode> checksum = checksum(fs, table, versions.get(0));
+    Optional<JsonNode> checksum = latestChecksum(fs, table);
     if (checksum.isEmpty() || !checksum.get().path("allFiles").isArray()) {
       return Optional.empty();
     }
@@ -118,20 +114,22 @@ final class CommitLog {
    * of transactions is not there, or the list does not name the writer.
    */
   static Optional<Long> transactionVersion(FileSystem fs, Path table, String appId) {
-    List<Long> versions = versions(fs, table);
-    if (versions.isEmpty()) {
-      return Optional.empty();
-    }
     JsonNode transactions =
-        checksum(fs, table, versions.get(0))
-            .map(c -> c.path("setTransactions"))
-            .orElse(JSON.missingNode());
+        latestChecksum(fs, table).map(c -> c.path("setTransactions")).orElse(JSON.missingNode());
     for (JsonNode t : transactions) {
       if (appId.equals(t.path("appId").asText()) && t.path("version").canConvertToLong()) {
         return Optional.of(t.path("version").asLong());
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The checksum file of the table's latest version; empty without a commit or without the file.
+   */
+  private static Optional<JsonNode> latestChecksum(FileSystem fs, Path table) {
+    List<Long> versions = versions(fs, table);
+    return versions.isEmpty() ? Optional.empty() : checksum(fs, table, versions.get(0));
   }
 
   private static Optional<JsonNode> checksum(FileSystem fs, Path table, long version) {
